@@ -1,0 +1,1 @@
+return MnistLeNet.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,66 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistLeNet.Data;
+
+/// <summary>A mini-batch: images [B,1,28,28] and labels [B]. Dispose it when done (or let a dispose scope do it).</summary>
+public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
+{
+    public int Size => (int)Labels.shape[0];
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}
+
+/// <summary>
+/// Cuts a dataset into mini-batches, the counterpart of <c>DataLoader(dataset, batch_size, shuffle)</c>.
+/// With <paramref name="shuffle"/>, every pass (epoch) visits the images in a new random order,
+/// drawn from a generator seeded with <paramref name="seed"/>: the same seed gives the same orders.
+/// Batches are sliced from the dataset's tensors with <c>index_select</c>, without copying images
+/// one by one. The last batch may be smaller.
+/// </summary>
+public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffle = false, long seed = 0) : IEnumerable<Batch>
+{
+    readonly Generator _generator = new Generator((ulong)seed);
+
+    public int BatchSize { get; } = batchSize > 0 ? batchSize : throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1");
+    public MnistDataset Dataset { get; } = dataset;
+    public int BatchCount => (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>Moves every batch to this device as it is produced (default: where the data is).</summary>
+    public Device? Device { get; set; }
+
+    public IEnumerator<Batch> GetEnumerator()
+    {
+        int n = Dataset.Count;
+        using var order = shuffle ? torch.randperm(n, generator: _generator) : null;
+        for (int start = 0; start < n; start += BatchSize)
+        {
+            int size = Math.Min(BatchSize, n - start);
+            Batch batch;
+            if (order is null)
+            {
+                batch = new Batch(Dataset.Images.narrow(0, start, size), Dataset.Labels.narrow(0, start, size));
+            }
+            else
+            {
+                using var index = order.narrow(0, start, size);
+                batch = new Batch(Dataset.Images.index_select(0, index), Dataset.Labels.index_select(0, index));
+            }
+            yield return Device is null ? batch : MoveTo(batch, Device);
+        }
+    }
+
+    static Batch MoveTo(Batch batch, Device device)
+    {
+        if (batch.Images.device == device) return batch;
+        var moved = new Batch(batch.Images.to(device), batch.Labels.to(device));
+        batch.Dispose();
+        return moved;
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,111 @@
+using MnistLeNet.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistLeNet.Data;
+
+/// <summary>
+/// One half of MNIST held in memory as two tensors, the TorchSharp counterpart of
+/// <c>MNIST(mode=..., transform=ToTensor())</c>: images are float32 <c>[N,1,28,28]</c> with pixel
+/// values scaled from 0..255 to 0..1, labels are int64 <c>[N]</c> with values 0..9.
+/// </summary>
+public sealed class MnistDataset : IDisposable
+{
+    public const int NumClasses = 10;
+
+    /// <summary>float32 [N,1,28,28], values in [0,1].</summary>
+    public Tensor Images { get; }
+
+    /// <summary>int64 [N], values 0..9.</summary>
+    public Tensor Labels { get; }
+
+    /// <summary>The labels as plain bytes (handy for counting without touching tensors).</summary>
+    public byte[] LabelBytes { get; }
+
+    public MnistSplit Split { get; }
+    public int Count => LabelBytes.Length;
+
+    MnistDataset(MnistSplit split, Tensor images, Tensor labels, byte[] labelBytes)
+    {
+        Split = split;
+        Images = images;
+        Labels = labels;
+        LabelBytes = labelBytes;
+    }
+
+    /// <summary>
+    /// Loads a split from <paramref name="dataDir"/> (default: the repository's <c>data/mnist</c>),
+    /// downloading missing files first unless <paramref name="download"/> is false. The files are
+    /// verified against the official checksums.
+    /// </summary>
+    public static MnistDataset Load(MnistSplit split, string? dataDir = null, bool download = true, string? offlineMirror = null)
+    {
+        TorchRuntime.Initialize();
+        dataDir ??= MnistFiles.DefaultDirectory();
+        if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
+        var (imageFile, labelFile) = MnistFiles.For(split);
+        var images = imageFile.ReadAndVerify(Path.Combine(dataDir, imageFile.FileName));
+        var labels = labelFile.ReadAndVerify(Path.Combine(dataDir, labelFile.FileName));
+        return FromBytes(split, images.Data, labels.Data);
+    }
+
+    /// <summary>Builds a dataset from raw IDX bodies: 784 bytes per image, one byte per label.</summary>
+    public static MnistDataset FromBytes(MnistSplit split, byte[] imageBytes, byte[] labelBytes)
+    {
+        TorchRuntime.Initialize();
+        const int pixels = MnistFiles.ImageSize * MnistFiles.ImageSize;
+        if (imageBytes.Length != labelBytes.Length * pixels)
+            throw new ArgumentException($"{imageBytes.Length} image bytes do not make {labelBytes.Length} images of {pixels} pixels", nameof(imageBytes));
+        if (labelBytes.FirstOrDefault(b => b >= NumClasses) is var bad and >= NumClasses)
+            throw new ArgumentException($"label {bad} is outside 0..9", nameof(labelBytes));
+
+        long n = labelBytes.Length;
+        using var raw = torch.tensor(imageBytes, [n, 1, MnistFiles.ImageSize, MnistFiles.ImageSize], ScalarType.Byte);
+        var images = raw.to_type(ScalarType.Float32).div_(255f);
+        var labels = torch.tensor(labelBytes, [n], ScalarType.Byte).to_type(ScalarType.Int64);
+        return new MnistDataset(split, images, labels, labelBytes);
+    }
+
+    /// <summary>One sample: image [1,28,28] and its label. The caller owns (and disposes) the image.</summary>
+    public (Tensor Image, int Label) this[int index]
+    {
+        get
+        {
+            if (index < 0 || index >= Count)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"the {Split} set has {Count} images (0..{Count - 1})");
+            return (Images[index].clone(), LabelBytes[index]);
+        }
+    }
+
+    /// <summary>The pixels of one image as a 28×28 array in [0,1], row 0 at the top.</summary>
+    public float[,] Pixels(int index)
+    {
+        using var image = this[index].Image;
+        var flat = image.data<float>().ToArray();
+        var grid = new float[MnistFiles.ImageSize, MnistFiles.ImageSize];
+        Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(float));
+        return grid;
+    }
+
+    /// <summary>How many images of each digit 0..9.</summary>
+    public int[] ClassCounts()
+    {
+        var counts = new int[NumClasses];
+        foreach (var label in LabelBytes) counts[label]++;
+        return counts;
+    }
+
+    /// <summary>The first <paramref name="count"/> samples as a new dataset (for quick experiments).</summary>
+    public MnistDataset Take(int count)
+    {
+        if (count <= 0 || count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"must be 1..{Count}");
+        return new MnistDataset(Split, Images[..count].clone(), Labels[..count].clone(), LabelBytes[..count]);
+    }
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}

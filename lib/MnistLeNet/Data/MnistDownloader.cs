@@ -1,0 +1,106 @@
+namespace MnistLeNet.Data;
+
+/// <summary>Progress of one file being fetched; <paramref name="TotalBytes"/> is null when unknown.</summary>
+public sealed record DownloadProgress(string FileName, long Bytes, long? TotalBytes);
+
+/// <summary>
+/// Fetches missing MNIST files into a data folder: from an offline mirror folder (a USB stick in a
+/// classroom) or from the official HTTPS mirrors. Each file is written to a temporary name,
+/// verified (magic, dimensions, SHA-256 of the decompressed bytes) and only then renamed into
+/// place, so the data folder never holds a half-written or wrong file.
+/// </summary>
+public static class MnistDownloader
+{
+    /// <summary>The mirrors commonly used since the original MNIST page stopped serving downloads.</summary>
+    public static IReadOnlyList<Uri> OfficialMirrors { get; } =
+    [
+        new("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+        new("https://storage.googleapis.com/cvdf-datasets/mnist/"),
+    ];
+
+    /// <summary>Makes sure all four files are in <paramref name="dataDir"/>; returns the ones it fetched.</summary>
+    /// <param name="offlineMirror">A folder holding the .gz files; when given, the network is not used.</param>
+    /// <param name="mirrors">Base URIs to try in order (default: <see cref="OfficialMirrors"/>).</param>
+    public static IReadOnlyList<string> EnsurePresent(string dataDir, string? offlineMirror = null,
+        IReadOnlyList<Uri>? mirrors = null, IProgress<DownloadProgress>? progress = null, HttpClient? http = null)
+    {
+        var missing = MnistFiles.All.Where(f => !File.Exists(Path.Combine(dataDir, f.FileName))).ToList();
+        if (missing.Count == 0) return [];
+        Directory.CreateDirectory(dataDir);
+
+        using var ownClient = http is null ? new HttpClient { Timeout = TimeSpan.FromMinutes(5) } : null;
+        var fetched = new List<string>();
+        foreach (var file in missing)
+        {
+            var target = Path.Combine(dataDir, file.FileName);
+            if (offlineMirror is not null)
+            {
+                var source = Path.Combine(offlineMirror, file.FileName);
+                if (!File.Exists(source))
+                    throw new FileNotFoundException($"{source}: not found in the offline mirror folder '{offlineMirror}'", source);
+                WriteVerified(file, target, temp => CopyWithProgress(File.OpenRead(source), temp, file.FileName, new FileInfo(source).Length, progress));
+            }
+            else
+            {
+                var failures = new List<string>();
+                foreach (var mirror in mirrors ?? OfficialMirrors)
+                {
+                    var uri = new Uri(mirror, file.FileName);
+                    try
+                    {
+                        WriteVerified(file, target, temp =>
+                        {
+                            using var response = (http ?? ownClient!).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+                            response.EnsureSuccessStatusCode();
+                            CopyWithProgress(response.Content.ReadAsStream(), temp, file.FileName, response.Content.Headers.ContentLength, progress);
+                        });
+                        failures.Clear();
+                        break;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or InvalidDataException or IOException or TaskCanceledException)
+                    {
+                        failures.Add($"{uri}: {e.Message}");
+                    }
+                }
+                if (failures.Count > 0)
+                    throw new IOException($"{target}: could not download {file.FileName}. Tried:\n  " + string.Join("\n  ", failures) +
+                                          "\nWithout internet, copy the four .gz files into that folder or pass an offline mirror folder.");
+            }
+            fetched.Add(target);
+        }
+        return fetched;
+    }
+
+    /// <summary>Writes through a temp file, verifies it, then renames; the temp file never survives.</summary>
+    static void WriteVerified(MnistFile file, string target, Action<string> write)
+    {
+        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            write(temp);
+            file.ReadAndVerify(temp);
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    static void CopyWithProgress(Stream source, string destination, string name, long? total, IProgress<DownloadProgress>? progress)
+    {
+        using (source)
+        using (var output = File.Create(destination))
+        {
+            var buffer = new byte[81920];
+            long copied = 0;
+            int n;
+            while ((n = source.Read(buffer)) > 0)
+            {
+                output.Write(buffer, 0, n);
+                copied += n;
+                progress?.Report(new DownloadProgress(name, copied, total));
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using MnistLeNet.Data;
+using MnistLeNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistLeNet.Training;
+
+/// <summary>
+/// The tutorial's training loop. For every batch: forward pass, cross-entropy loss (which applies
+/// softmax itself), backward pass, optimiser step. After every epoch: validation on the test set.
+/// </summary>
+public sealed class Trainer
+{
+    public LeNet Model { get; }
+    public TrainingOptions Options { get; }
+    public Device Device { get; }
+
+    /// <param name="device">Where to train (default: CUDA when available, else CPU). The model is moved there.</param>
+    public Trainer(LeNet model, TrainingOptions options, Device? device = null)
+    {
+        Options = options.Validated();
+        Device = device ?? DeviceChoice.Resolve("auto");
+        Model = model;
+        Model.to(Device);
+    }
+
+    /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs, reporting to <paramref name="onEvent"/> as it goes.</summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires; the model keeps what it learned so far.</exception>
+    public TrainingHistory Fit(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
+    {
+        torch.set_num_threads(Options.Threads ?? TrainingOptions.DefaultThreads(Options.BatchSize));
+        torch.manual_seed(Options.Seed);
+        using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
+        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Device = Device };
+        using var optimizer = CreateOptimizer();
+        using var lossFn = nn.CrossEntropyLoss();
+        var history = new TrainingHistory();
+        int progressEvery = Math.Max(1, loader.BatchCount / 100);
+
+        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            Model.train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int batchId = 0, images = 0;
+            foreach (var batch in loader)
+            {
+                using (batch)
+                using (var scope = NewDisposeScope())
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var loss = lossFn.forward(Model.forward(batch.Images), batch.Labels);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+
+                    double value = loss.item<float>();
+                    lossSum += value * batch.Size;
+                    images += batch.Size;
+                    if (batchId % Options.LogEvery == 0)
+                    {
+                        var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
+                        history.LoggedBatches.Add(logged);
+                        onEvent?.Invoke(logged);
+                    }
+                    batchId++;
+                    if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
+                        onEvent?.Invoke(new BatchProgress(epoch, batchId, loader.BatchCount));
+                }
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            var validation = Evaluator.Evaluate(Model, test);
+            var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
+            history.Epochs.Add(result);
+            onEvent?.Invoke(new EpochCompleted(result));
+        }
+        return history;
+    }
+
+    optim.Optimizer CreateOptimizer() => Options.Optimizer switch
+    {
+        OptimizerKind.SgdMomentum => optim.SGD(Model.parameters(), Options.LearningRate, momentum: Options.Momentum),
+        OptimizerKind.Adam => optim.Adam(Model.parameters(), lr: Options.LearningRate),
+        _ => throw new ArgumentOutOfRangeException(nameof(Options.Optimizer), Options.Optimizer, "unknown optimiser"),
+    };
+}

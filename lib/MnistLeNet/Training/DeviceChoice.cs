@@ -11,10 +11,10 @@ public static class DeviceChoice
     /// <summary>The decision itself, with CUDA availability passed in (so it can be tested anywhere).</summary>
     public static Device Resolve(string name, bool cudaAvailable) => name.Trim().ToLowerInvariant() switch
     {
-        "auto" => cudaAvailable ? CUDA : CPU,
+        "auto" => cudaAvailable ? new Device(DeviceType.CUDA) : CPU,
         "cpu" => CPU,
         "cuda" or "gpu" => cudaAvailable
-            ? CUDA
+            ? new Device(DeviceType.CUDA)
             : throw new InvalidOperationException(
                 "device 'cuda' was requested but TorchSharp sees no CUDA device. This build uses the CPU package " +
                 "(TorchSharp-cpu); a GPU needs an NVIDIA driver and the TorchSharp-cuda-linux build (see README, 'Using a GPU'). " +

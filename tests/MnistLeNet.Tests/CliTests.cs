@@ -1,0 +1,90 @@
+using System.Text.Json;
+using MnistLeNet.Cli;
+
+namespace MnistLeNet.Tests;
+
+public class CliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData(new string[0], "Usage")]
+    [InlineData(new[] { "fly" }, "unknown command 'fly'")]
+    [InlineData(new[] { "train", "--epochs", "zero" }, "--epochs must be a whole number")]
+    [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
+    [InlineData(new[] { "train", "--recipe", "slow" }, "--recipe must be one of classic, fast")]
+    [InlineData(new[] { "train", "--lr", "-1" }, "--lr must be a positive number")]
+    [InlineData(new[] { "train", "--colour", "red" }, "unknown option --colour")]
+    [InlineData(new[] { "train", "--json", "--json" }, "given twice")]
+    [InlineData(new[] { "train", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "predict", "--index", "3" }, "'predict' needs --model")]
+    [InlineData(new[] { "predict", "--model", "m.dat" }, "'predict' needs --index")]
+    [InlineData(new[] { "predict", "--model", "m.dat", "--index", "10000" }, "--index must be a whole number from 0 to 9999")]
+    [InlineData(new[] { "evaluate", "--device", "tpu" }, "--device must be one of auto, cpu, cuda")]
+    public void Bad_command_lines_print_usage_and_exit_2_without_a_stack_trace(string[] args, string message)
+    {
+        var (code, _, err) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.Contains("Usage: mnist-lenet", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_an_error_naming_it_with_exit_1()
+    {
+        var (code, _, err) = Run("evaluate", "--model", "/nonexistent/m.dat");
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/m.dat", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Cuda_on_a_machine_without_one_is_an_error_not_a_crash()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return; // the point is the message on CPU-only hosts
+        var (code, _, err) = Run("train", "--device", "cuda", "--epochs", "1", "--limit", "10");
+        Assert.Equal(1, code);
+        Assert.Contains("no CUDA device", err);
+    }
+
+    [Fact]
+    public void Train_then_predict_and_evaluate_print_json_as_the_last_line()
+    {
+        using var dir = new TempDir();
+        var model = dir.File("m.dat");
+        var train = Run("train", "--recipe", "fast", "--epochs", "1", "--limit", "2000", "--out", model, "--json");
+        Assert.Equal(0, train.Code);
+        Assert.Contains("start training", train.Out);
+        Assert.Contains("[validation]", train.Out);
+        var trained = JsonDocument.Parse(LastLine(train.Out)).RootElement;
+        Assert.Equal("fast", trained.GetProperty("recipe").GetString());
+        Assert.Equal(1, trained.GetProperty("epochs").GetInt32());
+        Assert.InRange(trained.GetProperty("test_accuracy")[0].GetDouble(), 0.5, 1.0);
+        Assert.True(trained.GetProperty("train_images_per_second").GetDouble() > 0);
+        Assert.Equal(model, trained.GetProperty("model").GetString());
+
+        var predict = Run("predict", "--model", model, "--index", "0", "--json");
+        Assert.Equal(0, predict.Code);
+        var p = JsonDocument.Parse(LastLine(predict.Out)).RootElement;
+        Assert.Equal(0, p.GetProperty("index").GetInt32());
+        Assert.Equal(7, p.GetProperty("label").GetInt32());
+        var probabilities = p.GetProperty("probabilities").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        Assert.Equal(10, probabilities.Length);
+        Assert.Equal(1.0, probabilities.Sum(), 4);
+        Assert.Equal(Array.IndexOf(probabilities, probabilities.Max()), p.GetProperty("predicted").GetInt32());
+
+        var evaluate = Run("evaluate", "--model", model, "--json");
+        Assert.Equal(0, evaluate.Code);
+        Assert.Equal(trained.GetProperty("test_accuracy")[0].GetDouble(),
+            JsonDocument.Parse(LastLine(evaluate.Out)).RootElement.GetProperty("accuracy").GetDouble(), 4);
+    }
+
+    static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];
+}

@@ -1,0 +1,28 @@
+using MnistLeNet.Training;
+using TorchSharp;
+
+namespace MnistLeNet.Tests;
+
+public class DeviceChoiceTests
+{
+    [Fact]
+    public void Auto_picks_cuda_only_when_available()
+    {
+        Assert.Equal(DeviceType.CUDA, DeviceChoice.Resolve("auto", cudaAvailable: true).type);
+        Assert.Equal(DeviceType.CPU, DeviceChoice.Resolve("auto", cudaAvailable: false).type);
+        Assert.Equal(DeviceType.CPU, DeviceChoice.Resolve("cpu", cudaAvailable: true).type);
+    }
+
+    [Fact]
+    public void Cuda_without_a_gpu_is_a_clear_error()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => DeviceChoice.Resolve("cuda", cudaAvailable: false));
+        Assert.Contains("TorchSharp-cuda-linux", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_device_names_the_choices()
+    {
+        Assert.Contains("auto, cpu or cuda", Assert.Throws<ArgumentException>(() => DeviceChoice.Resolve("tpu", false)).Message);
+    }
+}

@@ -1,0 +1,90 @@
+using MnistLeNet.Data;
+using MnistLeNet.Model;
+using MnistLeNet.Training;
+using TorchSharp;
+
+namespace MnistLeNet.Tests;
+
+public class TrainingTests
+{
+    static readonly TrainingOptions Quick = TrainingOptions.Fast with { Epochs = 2, TrainLimit = 3000, LogEvery = 10 };
+
+    [Fact]
+    public void Loss_falls_and_accuracy_rises_on_a_subset()
+    {
+        using var test = Mnist.Test.Take(1000);
+        using var model = Quick.CreateModel();
+        var before = Evaluator.Evaluate(model, test);
+        var events = new List<TrainingEvent>();
+        var history = new Trainer(model, Quick, torch.CPU).Fit(Mnist.Train, test, events.Add);
+
+        Assert.Equal(2, history.Epochs.Count);
+        Assert.True(history.Epochs[1].TrainLoss < history.Epochs[0].TrainLoss);
+        Assert.True(history.LoggedBatches[^1].Loss < history.LoggedBatches[0].Loss);
+        Assert.True(history.FinalAccuracy > before.Accuracy + 0.5, $"{before.Accuracy} → {history.FinalAccuracy}");
+        Assert.True(history.FinalAccuracy > 0.8, $"accuracy {history.FinalAccuracy}");
+        Assert.Equal(3000, history.Epochs[0].TrainImages);
+        Assert.Equal(2, events.OfType<EpochCompleted>().Count());
+        Assert.Equal(history.LoggedBatches, events.OfType<BatchLogged>());
+        Assert.Equal(47, events.OfType<BatchProgress>().Last().BatchCount); // ceil(3000/64)
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_model()
+    {
+        var options = Quick with { Epochs = 1, TrainLimit = 640 };
+        using var test = Mnist.Test.Take(100);
+        float[] Train()
+        {
+            using var model = options.CreateModel();
+            new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test);
+            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+        Assert.Equal(Train(), Train());
+    }
+
+    [Fact]
+    public void Cancellation_stops_training_with_OperationCanceledException()
+    {
+        using var test = Mnist.Test.Take(100);
+        using var model = Quick.CreateModel();
+        using var cts = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() =>
+            new Trainer(model, Quick, torch.CPU).Fit(Mnist.Train, test, e => { if (e is BatchLogged { BatchId: 10 }) cts.Cancel(); }, cts.Token));
+    }
+
+    [Fact]
+    public void Recipes_reproduce_the_tutorial_and_the_fast_variant()
+    {
+        var c = TrainingOptions.Classic;
+        Assert.Equal((Activation.Sigmoid, InitKind.Paddle, OptimizerKind.SgdMomentum, 0.001, 0.9, 10, 5, 500),
+            (c.Activation, c.Init, c.Optimizer, c.LearningRate, c.Momentum, c.BatchSize, c.Epochs, c.LogEvery));
+        var f = TrainingOptions.ForRecipe("fast");
+        Assert.Equal((Activation.ReLU, InitKind.Default, OptimizerKind.Adam, 64), (f.Activation, f.Init, f.Optimizer, f.BatchSize));
+        Assert.Throws<ArgumentException>(() => TrainingOptions.ForRecipe("slow"));
+    }
+
+    [Theory]
+    [InlineData("BatchSize")]
+    [InlineData("Epochs")]
+    [InlineData("LearningRate")]
+    [InlineData("Momentum")]
+    public void Invalid_options_name_the_option(string name)
+    {
+        var bad = name switch
+        {
+            "BatchSize" => Quick with { BatchSize = 0 },
+            "Epochs" => Quick with { Epochs = 0 },
+            "LearningRate" => Quick with { LearningRate = double.NaN },
+            _ => Quick with { Momentum = 1.5 },
+        };
+        Assert.Equal(name, Assert.Throws<ArgumentOutOfRangeException>(() => bad.Validated()).ParamName);
+    }
+
+    [Fact]
+    public void Thread_default_is_one_for_small_batches_and_all_cores_for_large()
+    {
+        Assert.Equal(1, TrainingOptions.DefaultThreads(10));
+        Assert.Equal(Environment.ProcessorCount, TrainingOptions.DefaultThreads(64));
+    }
+}

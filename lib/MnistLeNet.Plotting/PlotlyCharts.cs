@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Reflection;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+using CS = Plotly.NET.CSharp;
+
+namespace MnistLeNet.Plotting;
+
+/// <summary>
+/// Chart builders for the MNIST LeNet tutorial, on Plotly.NET 6 + Plotly.NET.CSharp.
+///
+/// This assembly needs FSharp.Core 10.1, which the notebook kernel does not have, so it is never
+/// referenced directly: the host (MnistLeNet.Charts.PlotlyEngine) loads it into its own
+/// AssemblyLoadContext and calls these methods by reflection. Therefore every public method takes
+/// and returns only BCL types (arrays of double/string, int, string, bool), and returns a Plotly
+/// figure as JSON ({"data":[...],"layout":{...}}). Turning it into HTML (div + script, plotly.js
+/// inclusion) is the host's job.
+/// </summary>
+public static class PlotlyCharts
+{
+    // ---------- plotly.js ----------
+
+    /// <summary>The plotly.min.js that Plotly.NET.dll carries as a resource (no CDN needed).</summary>
+    public static string PlotlyJs()
+    {
+        var asm = typeof(GenericChart).Assembly;
+        var name = asm.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
+        using var s = asm.GetManifestResourceStream(name)!;
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+
+    /// <summary>Version of the embedded plotly.js, e.g. "2.28.0".</summary>
+    public static string PlotlyJsVersion()
+    {
+        var name = typeof(GenericChart).Assembly.GetManifestResourceNames()
+            .Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
+        // "Plotly.NET.plotly-2.28.0.min.js"
+        var start = name.IndexOf("plotly-", StringComparison.Ordinal) + "plotly-".Length;
+        return name[start..^".min.js".Length];
+    }
+
+    // ---------- charts ----------
+
+    /// <summary>One grayscale image (e.g. a 28x28 digit), row 0 at the top, ink dark on white.</summary>
+    /// <param name="pixels">row-major, length = width * height</param>
+    /// <param name="colorscale">"greys" (ink dark), "gray" (ink light), "rdbu" (diverging, centred on 0), "viridis"</param>
+    public static string Image(double[] pixels, int width, string title, string colorscale, int sizePx)
+    {
+        var z = ToRows(pixels, width);
+        var chart = ImageTrace(z, colorscale, showScale: true);
+        chart = CS.GenericChartExtensions.WithSize(chart, sizePx + 110, sizePx + (string.IsNullOrEmpty(title) ? 40 : 70));
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 20, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 20));
+            StyleImageAxes(l, "xaxis", "yaxis");
+        });
+        return GenericChart.toFigureJson(chart);
+    }
+
+    /// <summary>Small multiples: many images in a grid, one title per cell (digits, 5x5 filters, feature maps).</summary>
+    /// <param name="images">each row-major, same length; width = pixels per row</param>
+    /// <param name="titles">one per image, or null/empty</param>
+    /// <param name="cellPx">pixel size of one cell</param>
+    /// <param name="sharedScale">true: one colour range for all cells (compare magnitudes); false: each cell scaled to its own range</param>
+    public static string ImageGrid(double[][] images, int width, string[]? titles, int columns, string title,
+                                   string colorscale, int cellPx, bool sharedScale)
+    {
+        if (images.Length == 0) throw new ArgumentException("no images", nameof(images));
+        columns = Math.Clamp(columns, 1, images.Length);
+        var rows = (images.Length + columns - 1) / columns;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var img in images) foreach (var v in img) { min = Math.Min(min, v); max = Math.Max(max, v); }
+        if (IsDiverging(colorscale)) { var m = Math.Max(Math.Abs(min), Math.Abs(max)); min = -m; max = m; }
+
+        var charts = new List<GenericChart>();
+        for (var i = 0; i < rows * columns; i++)
+        {
+            // Empty cells keep the grid rectangular.
+            var z = i < images.Length ? ToRows(images[i], width) : new[] { new[] { double.NaN } };
+            var c = ImageTrace(z, colorscale, showScale: sharedScale && i == 0);
+            if (sharedScale) SetTraceProps(c, ("zmin", min), ("zmax", max));
+            else if (IsDiverging(colorscale)) SetTraceProps(c, ("zmid", 0.0));
+            charts.Add(c);
+        }
+        var sub = Enumerable.Range(0, rows * columns)
+            .Select(i => titles != null && i < titles.Length && i < images.Length ? titles[i] : "").ToArray();
+        var grid = CS.Chart.Grid(charts, rows, columns,
+            SubPlotTitles: sub,
+            SubPlotTitleFont: Font.init(null, 11.0, null),
+            XGap: 0.12, YGap: sub.Any(s => s.Length > 0) ? 0.3 : 0.08);
+        var titleH = string.IsNullOrEmpty(title) ? 10 : 50;
+        var barW = sharedScale ? 80 : 0;
+        grid = CS.GenericChartExtensions.WithSize(grid, columns * cellPx + 40 + barW, rows * (cellPx + 22) + titleH + 20);
+        Mutate(grid, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 20, r: 20 + barW, t: titleH + 10, b: 10));
+            foreach (var name in l.GetPropertyNames(true).ToArray())
+                if (name.StartsWith("xaxis", StringComparison.Ordinal) || name.StartsWith("yaxis", StringComparison.Ordinal))
+                    StyleAxis(l, name, reversed: name.StartsWith("yaxis", StringComparison.Ordinal));
+        });
+        return GenericChart.toFigureJson(grid);
+    }
+
+    /// <summary>Vertical bars: class counts, softmax probabilities.</summary>
+    /// <param name="highlight">index of a bar to colour differently (e.g. the predicted class), or -1</param>
+    public static string Bar(string[] labels, double[] values, string title, string xTitle, string yTitle, int highlight)
+    {
+        if (labels.Length != values.Length) throw new ArgumentException("labels and values differ in length");
+        var chart = CS.Chart.Column<double, string, string>(values, Keys: labels, MultiText: values.Select(Fmt).ToArray(),
+            TextPosition: StyleParam.TextPosition.Auto, ShowLegend: false);
+        if (highlight >= 0 && highlight < values.Length)
+        {
+            var colors = values.Select((_, i) => i == highlight ? "#d62728" : "#1f77b4").ToArray();
+            SetTraceProps(chart, ("marker", Dyn(("color", colors))));
+        }
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart = CS.GenericChartExtensions.WithSize(chart, 600, 360);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
+            var x = AxisOf(l, "xaxis"); x.SetProperty("type", "category");
+        });
+        return GenericChart.toFigureJson(chart);
+    }
+
+    /// <summary>Several series over a shared x (loss / accuracy per epoch or per batch).</summary>
+    /// <param name="ys">one array per series, each as long as x (shorter = series still in progress)</param>
+    public static string Lines(double[] x, string[] names, double[][] ys, string title, string xTitle, string yTitle, bool markers)
+    {
+        if (names.Length != ys.Length) throw new ArgumentException("names and ys differ in length");
+        var traces = ys.Select((y, i) => CS.Chart.Line<double, double, string>(
+            x.Take(y.Length).ToArray(), y, ShowMarkers: markers, Name: names[i])).ToList();
+        var chart = traces.Count == 1 ? traces[0] : CS.Chart.Combine(traces);
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart = CS.GenericChartExtensions.WithSize(chart, 640, 380);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
+            l.SetProperty("hovermode", "x unified");
+            if (x.Length is > 0 and <= 30 && x.All(v => v == Math.Floor(v)))
+                AxisOf(l, "xaxis").SetProperty("dtick", 1); // epochs: no 1.5
+        });
+        return GenericChart.toFigureJson(chart);
+    }
+
+    /// <summary>Confusion matrix: rows = true class (top to bottom), columns = predicted class; counts written in the cells.</summary>
+    public static string ConfusionMatrix(double[][] counts, string[] labels, string title)
+    {
+        var n = labels.Length;
+        if (counts.Length != n || counts.Any(r => r.Length != n)) throw new ArgumentException("counts must be labels.Length square");
+        var text = counts.Select(r => r.Select(Fmt).ToArray()).ToArray();
+        // Colour by row-normalised rate so the diagonal does not wash out everything else; text shows raw counts.
+        var rates = counts.Select(r => { var s = r.Sum(); return r.Select(v => s > 0 ? Math.Round(v / s, 4) : 0).ToArray(); }).ToArray();
+        var chart = CS.Chart.AnnotatedHeatmap<double, string, string, string>(
+            rates, text, X: labels, Y: labels, ReverseYAxis: true, ShowScale: true);
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "predicted");
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "true");
+        chart = CS.GenericChartExtensions.WithSize(chart, 560, 500);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
+            AxisOf(l, "xaxis").SetProperty("type", "category");
+            AxisOf(l, "yaxis").SetProperty("type", "category");
+            if (l.TryGetPropertyValue("annotations") is { } opt && opt.Value is System.Collections.IEnumerable seq)
+            {
+                // An F# seq may be lazy (new objects on each enumeration): materialise, edit, store back.
+                var anns = seq.OfType<DynamicObj.DynamicObj>().ToList();
+                l.SetProperty("annotations", anns);
+                foreach (var a in anns)
+                {
+                    // Plotly.NET puts the annotations at cell indices (x = column, y = row).
+                    if (a.TryGetPropertyValue("x")?.Value is int xi && a.TryGetPropertyValue("y")?.Value is int yi
+                        && yi < n && xi < n)
+                        a.SetProperty("font", Dyn(("color", rates[yi][xi] > 0.5 ? "white" : "black"), ("size", 11)));
+                }
+            }
+        });
+        // plotly.js' named "Blues" runs dark -> light; reversed: low rates light.
+        SetTraceProps(chart, ("colorscale", "Blues"), ("reversescale", true), ("zmin", 0.0), ("zmax", 1.0),
+            ("hovertemplate", "true %{y}, predicted %{x}<br>%{z:.1%} of true %{y}<extra></extra>"));
+        return GenericChart.toFigureJson(chart);
+    }
+
+    // ---------- helpers ----------
+
+    private static GenericChart ImageTrace(double[][] z, string colorscale, bool showScale)
+    {
+        var (scale, reverse) = colorscale.ToLowerInvariant() switch
+        {
+            "gray" or "grey" => (StyleParam.Colorscale.Greys, false),      // plotly Greys: low = black
+            "rdbu" => (StyleParam.Colorscale.RdBu, false),               // replaced below: negative blue, 0 white, positive red
+            "viridis" => (StyleParam.Colorscale.Viridis, false),
+            _ => (StyleParam.Colorscale.Greys, true),                     // "greys": low = white, ink dark
+        };
+        var c = CS.Chart.Heatmap<double, int, int, string>(z, ColorScale: scale, ReverseScale: reverse,
+            ShowScale: showScale, ReverseYAxis: true);
+        if (IsDiverging(colorscale)) // explicit, so the sign convention does not depend on plotly's RdBu direction
+            SetTraceProps(c, ("colorscale", new object[] { new object[] { 0.0, "#2166ac" }, new object[] { 0.5, "#f7f7f7" }, new object[] { 1.0, "#b2182b" } }),
+                             ("reversescale", false));
+        SetTraceProps(c, ("hovertemplate", "row %{y}, col %{x}: %{z:.3f}<extra></extra>"));
+        return c;
+    }
+
+    private static bool IsDiverging(string colorscale) => colorscale.Equals("rdbu", StringComparison.OrdinalIgnoreCase);
+
+    private static double[][] ToRows(double[] pixels, int width)
+    {
+        if (width <= 0 || pixels.Length % width != 0) throw new ArgumentException($"{pixels.Length} pixels are not rows of {width}");
+        var h = pixels.Length / width;
+        var rows = new double[h][];
+        for (var r = 0; r < h; r++)
+        {
+            rows[r] = new double[width];
+            for (var c = 0; c < width; c++) rows[r][c] = Math.Round(pixels[r * width + c], 4); // short JSON
+        }
+        return rows;
+    }
+
+    private static void Mutate(GenericChart chart, Action<Layout> f) => f(GenericChart.getLayout(chart));
+
+    private static void SetTraceProps(GenericChart chart, params (string, object)[] props)
+    {
+        foreach (var t in GenericChart.getTraces(chart))
+            foreach (var (k, v) in props) t.SetProperty(k, v);
+    }
+
+    private static DynamicObj.DynamicObj Dyn(params (string, object)[] props)
+    {
+        var d = new DynamicObj.DynamicObj();
+        foreach (var (k, v) in props) d.SetProperty(k, v);
+        return d;
+    }
+
+    private static DynamicObj.DynamicObj Margin(int l, int r, int t, int b) => Dyn(("l", l), ("r", r), ("t", t), ("b", b));
+
+    private static void SetTitle(Layout l, string title)
+    {
+        if (!string.IsNullOrEmpty(title)) l.SetProperty("title", Dyn(("text", title), ("x", 0.02), ("xanchor", "left"))); // left: clear of the mode bar
+    }
+
+    private static DynamicObj.DynamicObj AxisOf(Layout l, string name)
+    {
+        if (l.TryGetPropertyValue(name) is { } o && o.Value is DynamicObj.DynamicObj d) return d;
+        var axis = new LinearAxis();
+        l.SetProperty(name, axis);
+        return axis;
+    }
+
+    private static void StyleImageAxes(Layout l, string x, string y)
+    {
+        StyleAxis(l, x, reversed: false);
+        StyleAxis(l, y, reversed: true);
+        AxisOf(l, y).SetProperty("scaleanchor", x[0] + x[5..]); // "x", "x2", ...
+    }
+
+    private static void StyleAxis(Layout l, string name, bool reversed)
+    {
+        var a = AxisOf(l, name);
+        a.SetProperty("showticklabels", false);
+        a.SetProperty("showgrid", false);
+        a.SetProperty("zeroline", false);
+        a.SetProperty("ticks", "");
+        if (reversed) a.SetProperty("autorange", "reversed");
+        // keep pixels square
+        if (name.StartsWith("yaxis", StringComparison.Ordinal))
+            a.SetProperty("scaleanchor", "x" + name["yaxis".Length..]);
+        a.SetProperty("constrain", "domain");
+    }
+
+    private static string Fmt(double v) =>
+        v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("0", CultureInfo.InvariantCulture)
+                                                : v.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,65 @@
+namespace MnistLeNet.Charts;
+
+/// <summary>The tutorial's charts. Every method returns a <see cref="ChartHtml"/>.</summary>
+public static class Plots
+{
+    /// <summary>Labels "0".."9".</summary>
+    public static readonly string[] Digits10 = Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray();
+
+    /// <summary>
+    /// plotly.js (inline, ~3.6 MB) plus a one-line note. Show it in a notebook's first cell: then every
+    /// saved copy of the notebook carries plotly.js in that output, whichever chart cells were re-run,
+    /// cleared or live-updated later, and no chart of the session needs to carry it.
+    /// </summary>
+    public static ChartHtml LoadPlotlyJs() => new("plotly.js", () =>
+        PlotlyEngine.PlotlyScript() + $"<div style=\"font-size:smaller;color:#666\">plotly.js {PlotlyEngine.PlotlyJsVersion} loaded inline (offline).</div>");
+
+    /// <summary>One image (28x28 digit by default): row 0 at the top, dark ink on white.</summary>
+    /// <param name="pixels">row-major; values in any range (MNIST: 0..1 or 0..255)</param>
+    /// <param name="colorscale">"greys" (dark ink), "gray" (light ink), "rdbu" (signed), "viridis"</param>
+    public static ChartHtml Image(float[] pixels, int width = 28, string title = "", string colorscale = "greys", int sizePx = 280)
+        => Image(ToDouble(pixels), width, title, colorscale, sizePx);
+
+    public static ChartHtml Image(double[] pixels, int width = 28, string title = "", string colorscale = "greys", int sizePx = 280)
+        => new(PlotlyEngine.Invoke("Image", pixels, width, title, colorscale, sizePx), title);
+
+    /// <summary>Many images in a grid with a title per cell: a batch of digits, 5x5 filters, feature maps.</summary>
+    /// <param name="sharedScale">one colour range for all cells (compare weights); false: each cell auto-scaled</param>
+    public static ChartHtml ImageGrid(IReadOnlyList<float[]> images, int width = 28, IReadOnlyList<string>? titles = null,
+        int columns = 8, string title = "", string colorscale = "greys", int cellPx = 90, bool sharedScale = false)
+        => ImageGrid(images.Select(ToDouble).ToArray(), width, titles, columns, title, colorscale, cellPx, sharedScale);
+
+    public static ChartHtml ImageGrid(IReadOnlyList<double[]> images, int width = 28, IReadOnlyList<string>? titles = null,
+        int columns = 8, string title = "", string colorscale = "greys", int cellPx = 90, bool sharedScale = false)
+        => new(PlotlyEngine.Invoke("ImageGrid", images.ToArray(), width, titles?.ToArray(), columns, title, colorscale, cellPx, sharedScale), title);
+
+    /// <summary>Bars, e.g. class counts or the 10 softmax probabilities; <paramref name="highlight"/> = index to colour red (or -1).</summary>
+    public static ChartHtml Bar(IReadOnlyList<string> labels, IReadOnlyList<double> values, string title = "",
+        string xTitle = "", string yTitle = "", int highlight = -1)
+        => new(PlotlyEngine.Invoke("Bar", labels.ToArray(), values.ToArray(), title, xTitle, yTitle, highlight), title);
+
+    public static ChartHtml Bar(IReadOnlyList<string> labels, IReadOnlyList<float> values, string title = "",
+        string xTitle = "", string yTitle = "", int highlight = -1)
+        => Bar(labels, values.Select(v => (double)v).ToArray(), title, xTitle, yTitle, highlight);
+
+    /// <summary>Line chart of several series over x (e.g. epochs). Series may be shorter than x (in progress).</summary>
+    public static ChartHtml Lines(IReadOnlyList<double> x, IReadOnlyDictionary<string, double[]> series, string title = "",
+        string xTitle = "", string yTitle = "", bool markers = true)
+        => new(PlotlyEngine.Invoke("Lines", x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers), title);
+
+    /// <summary>Confusion matrix: rows = true class, columns = predicted; counts in the cells, colour = row rate.</summary>
+    public static ChartHtml ConfusionMatrix(int[,] counts, IReadOnlyList<string>? labels = null, string title = "Confusion matrix")
+    {
+        var n = counts.GetLength(0);
+        var rows = new double[n][];
+        for (var r = 0; r < n; r++)
+        {
+            rows[r] = new double[counts.GetLength(1)];
+            for (var c = 0; c < rows[r].Length; c++) rows[r][c] = counts[r, c];
+        }
+        var l = labels?.ToArray() ?? Enumerable.Range(0, n).Select(i => i.ToString()).ToArray();
+        return new(PlotlyEngine.Invoke("ConfusionMatrix", rows, l, title), title);
+    }
+
+    static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
+}

@@ -11,8 +11,9 @@ namespace MnistLeNet.Native;
 /// <param name="PatchedFiles">Copies of libLibTorchSharp.so patched by this call (see <see cref="GlibcxxCompatPatch"/>).</param>
 /// <param name="HostNeedsPatch">True when the host's libstdc++ lacks GLIBCXX_3.4.32.</param>
 /// <param name="CudaAvailable">True when TorchSharp reports a usable CUDA device.</param>
+/// <param name="CudaError">Why CUDA could not be initialised, when the CUDA build was wanted; otherwise null.</param>
 public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirectory,
-    IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable);
+    IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable, string? CudaError = null);
 
 /// <summary>
 /// Prepares TorchSharp's native libraries before anything touches <c>torch</c>. Every entry point
@@ -23,11 +24,12 @@ public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirecto
 /// <list type="number">
 /// <item>On Linux hosts whose libstdc++ lacks GLIBCXX_3.4.32, every copy of libLibTorchSharp.so that
 /// TorchSharp might load is patched once (<see cref="GlibcxxCompatPatch"/>), atomically.</item>
-/// <item>libtorch is loaded by full path from the folder that belongs to this TorchSharp, so a
-/// different libtorch on the system library path (e.g. Debian's python3-torch) cannot be picked
-/// up by name; if one is loaded anyway, the error names it.</item>
-/// <item>TorchSharp initialises its CPU backend, which also makes it safe to construct modules
-/// from a library in a notebook kernel.</item>
+/// <item>libtorch is loaded by full path where that matters: from a program's own output, and in a
+/// notebook kernel when a different libtorch sits on the system library path (e.g. Debian's
+/// python3-torch), which TorchSharp would otherwise pick up by name. If a foreign libtorch is
+/// loaded anyway, the error names it.</item>
+/// <item>TorchSharp initialises its backend (CUDA first when the CUDA build is wanted, then CPU), which
+/// also makes it safe to construct modules from a library in a notebook kernel.</item>
 /// </list>
 /// </remarks>
 public static class TorchRuntime
@@ -59,28 +61,74 @@ public static class TorchRuntime
                 foreach (var file in LibTorchSharpCopies())
                     if (PatchFile(file)) patched.Add(file);
 
-            nativeDir = LibtorchDirectories().FirstOrDefault(d => LibtorchPreloadOrder.All(f => File.Exists(Path.Combine(d, f))));
+            nativeDir = PreloadDirectory();
             if (nativeDir is not null)
                 foreach (var lib in LibtorchPreloadOrder)
                     NativeLibrary.Load(Path.Combine(nativeDir, lib));
         }
 
+        string? cudaError = null;
         try
         {
+            if (PrefersCuda())
+            {
+                try { torch.InitializeDeviceType(DeviceType.CUDA); }
+                catch (Exception e) when (e is InvalidOperationException or NotSupportedException) { cudaError = e.Message; }
+            }
             torch.InitializeDeviceType(DeviceType.CPU);
         }
-        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
         {
             throw new InvalidOperationException(
                 "TorchSharp's native library could not be loaded. " +
                 (hostNeedsPatch ? "This host's libstdc++ lacks GLIBCXX_3.4.32; patched files: " +
                     (patched.Count == 0 ? "none (already patched or not writable)" : string.Join(", ", patched)) + ". " : "") +
+                (cudaError is null ? "" : $"CUDA initialisation failed first: {cudaError} ") +
                 "See README.md, section Troubleshooting. Cause: " + e.Message, e);
         }
 
-        if (OperatingSystem.IsLinux() && nativeDir is not null) ThrowIfForeignLibtorchLoaded(nativeDir);
-        return new TorchRuntimeInfo(torch.__version__, nativeDir, patched, hostNeedsPatch, torch.cuda.is_available());
+        if (OperatingSystem.IsLinux()) ThrowIfForeignLibtorchLoaded();
+        return new TorchRuntimeInfo(torch.__version__, nativeDir, patched, hostNeedsPatch, torch.cuda.is_available(), cudaError);
     }
+
+    /// <summary>
+    /// The CUDA build is wanted when the switch that selects it at build time is set in the
+    /// environment (<c>TorchBackend=cuda</c>, as in the GPU dev container), or when this program's
+    /// own output holds CUDA libtorch.
+    /// </summary>
+    static bool PrefersCuda() =>
+        string.Equals(Environment.GetEnvironmentVariable("TorchBackend"), "cuda", StringComparison.OrdinalIgnoreCase)
+        || File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cuda.so"))
+        || File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorch_cuda.so"));
+
+    /// <summary>
+    /// Where to load libtorch from by full path, before TorchSharp looks for it by name; null to let
+    /// TorchSharp choose. A program's own output always wins (it holds the backend it was built with).
+    /// Elsewhere (a notebook kernel, which loads packages from the NuGet cache) preloading is only
+    /// needed, and only done, when a different libtorch sits on the system library path and could
+    /// be picked up by name; then the CPU package's copy is loaded first.
+    /// </summary>
+    static string? PreloadDirectory()
+    {
+        bool Complete(string dir) => LibtorchPreloadOrder.All(f => File.Exists(Path.Combine(dir, f)));
+        var local = new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"), AppContext.BaseDirectory }
+            .FirstOrDefault(Complete);
+        if (local is not null) return Path.GetFullPath(local);
+        if (SystemLibtorch() is null || PrefersCuda()) return null;
+        return TorchSharpPackageDirs("libtorch-cpu-linux-x64", "2.10.0")
+            .Select(p => Path.Combine(p, "runtimes", "linux-x64", "native"))
+            .FirstOrDefault(Complete);
+    }
+
+    /// <summary>A libtorch_cpu.so on the system library path (e.g. from Debian's python3-torch), if any.</summary>
+    static string? SystemLibtorch() =>
+        (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(SystemLibraryDirectories)
+            .Select(d => Path.Combine(d, "libtorch_cpu.so"))
+            .FirstOrDefault(File.Exists);
+
+    static readonly string[] SystemLibraryDirectories =
+        ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
 
     /// <summary>True when the libstdc++ this process uses defines <paramref name="version"/>.</summary>
     internal static bool HostLibStdCxxHas(string version)
@@ -122,19 +170,13 @@ public static class TorchRuntime
     /// <summary>Every copy of libLibTorchSharp.so that TorchSharp may load in this process.</summary>
     static IEnumerable<string> LibTorchSharpCopies() =>
         CandidateDirectories(TorchSharpPackageDirs("torchsharp", TorchSharpVersion)
-                .SelectMany(p => new[] { Path.Combine(p, "runtimes", "linux-x64", "native"), Path.Combine(p, "lib", "net8.0"), Path.Combine(p, "lib", "net8.0", "cpu") }))
+                .SelectMany(p => new[]
+                {
+                    Path.Combine(p, "runtimes", "linux-x64", "native"), Path.Combine(p, "lib", "net8.0"),
+                    Path.Combine(p, "lib", "net8.0", "cpu"), Path.Combine(p, "lib", "net8.0", "cuda-12.8"),
+                }))
             .Select(d => Path.Combine(d, "libLibTorchSharp.so"))
             .Where(File.Exists);
-
-    /// <summary>Folders that may hold libtorch for this TorchSharp, most specific first.</summary>
-    static IEnumerable<string> LibtorchDirectories()
-    {
-        bool cuda = AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name?.StartsWith("libtorch-cuda", StringComparison.Ordinal) == true);
-        var packages = cuda
-            ? TorchSharpPackageDirs("libtorch-cuda-12.8-linux-x64", "2.10.0")
-            : TorchSharpPackageDirs("libtorch-cpu-linux-x64", "2.10.0");
-        return CandidateDirectories(packages.Select(p => Path.Combine(p, "runtimes", "linux-x64", "native")));
-    }
 
     static IEnumerable<string> CandidateDirectories(IEnumerable<string> packageDirs)
     {
@@ -146,6 +188,7 @@ public static class TorchRuntime
             Path.Combine(AppContext.BaseDirectory, "cpu"),
             torchSharpDir,
             Path.Combine(torchSharpDir, "cpu"),
+            Path.Combine(torchSharpDir, "cuda-12.8"),
         ];
         return local.Concat(packageDirs).Where(Directory.Exists).Select(Path.GetFullPath).Distinct();
     }
@@ -164,19 +207,19 @@ public static class TorchRuntime
             .Select(r => Path.Combine(r, id.ToLowerInvariant(), version));
     }
 
-    static void ThrowIfForeignLibtorchLoaded(string nativeDir)
+    /// <summary>Fails, naming the files, when libtorch's libraries were loaded from more than one
+    /// folder or from a system folder: TorchSharp would then call into a libtorch it was not built for.</summary>
+    static void ThrowIfForeignLibtorchLoaded()
     {
-        var names = new HashSet<string>(LibtorchPreloadOrder) { "libLibTorchSharp.so" };
-        var foreign = LoadedLibraries()
-            .Where(p => names.Contains(Path.GetFileName(p)) && Path.GetFileName(p) != "libLibTorchSharp.so"
-                        && Path.GetDirectoryName(p) != nativeDir.TrimEnd('/'))
-            .ToList();
-        if (foreign.Count > 0)
+        var loaded = LoadedLibraries().Where(p => LibtorchPreloadOrder.Contains(Path.GetFileName(p))).ToList();
+        var folders = loaded.Select(Path.GetDirectoryName).Distinct().ToList();
+        bool fromSystem = folders.Any(f => SystemLibraryDirectories.Contains(f));
+        if (folders.Count > 1 || fromSystem)
             throw new InvalidOperationException(
-                $"A different libtorch was loaded: {string.Join(", ", foreign)} (expected {nativeDir}). " +
+                $"A different libtorch was loaded next to TorchSharp's own: {string.Join(", ", loaded)}. " +
                 "It usually comes from a system-wide PyTorch (e.g. Debian's python3-torch in /usr/lib). " +
-                "Restart the process/kernel and call MnistLeNet.Native.TorchRuntime.Initialize() before any other TorchSharp call, " +
-                "or remove the system libtorch.");
+                "Restart the process or notebook kernel and call MnistLeNet.Native.TorchRuntime.Initialize() before any other " +
+                "TorchSharp call, or remove the system libtorch.");
     }
 
     static IEnumerable<string> LoadedLibraries()

@@ -66,7 +66,7 @@ public sealed class Trainer
                     }
                     batchId++;
                     if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
-                        onEvent?.Invoke(new BatchProgress(epoch, batchId, loader.BatchCount));
+                        onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
                 }
             }
             double seconds = clock.Elapsed.TotalSeconds;
@@ -74,7 +74,7 @@ public sealed class Trainer
             var validation = Evaluator.Evaluate(Model, test);
             var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
             history.Epochs.Add(result);
-            onEvent?.Invoke(new EpochCompleted(result));
+            onEvent?.Invoke(new EpochCompleted(result, history));
         }
         return history;
     }

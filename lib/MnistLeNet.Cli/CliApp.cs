@@ -112,6 +112,8 @@ public static class CliApp
         progress.Clear();
 
         ModelFile.Save(model, output);
+        var trainingChart = TrainingCurves.Chart(history, options.Epochs).SaveHtml(Path.ChangeExtension(output, ".training.html"));
+        stdout.WriteLine($"training chart saved to {trainingChart}");
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
         stdout.WriteLine($"model saved to {output}");
         var first = Predictor.Predict(model, test, 0);
@@ -129,6 +131,7 @@ public static class CliApp
                 train_loss = history.Epochs.Select(r => Math.Round(r.TrainLoss, 4)),
                 train_images_per_second = Math.Round(history.ImagesPerSecond, 1),
                 model = Path.GetFullPath(output),
+                training_chart = trainingChart,
                 first_test_image = new { label = first.Label, predicted = first.Predicted, probability = first.Confidence },
             });
         return 0;

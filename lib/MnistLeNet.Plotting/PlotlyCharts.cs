@@ -189,6 +189,160 @@ public static class PlotlyCharts
         return GenericChart.toFigureJson(chart);
     }
 
+    /// <summary>Bars with one colour per bar and an optional fixed y range (e.g. softmax outputs on 0..1).</summary>
+    /// <param name="colors">one CSS colour per bar</param>
+    /// <param name="yMin">lower end of the y axis; NaN (with <paramref name="yMax"/> NaN) lets plotly choose</param>
+    public static string ColoredBars(string[] labels, double[] values, string[] colors, string[] texts, string title,
+                                     string xTitle, string yTitle, double yMin, double yMax)
+    {
+        if (labels.Length != values.Length || colors.Length != values.Length || texts.Length != values.Length)
+            throw new ArgumentException("labels, values, colors and texts differ in length");
+        var chart = CS.Chart.Column<double, string, string>(values, Keys: labels, MultiText: texts,
+            TextPosition: StyleParam.TextPosition.Outside, ShowLegend: false);
+        SetTraceProps(chart, ("marker", Dyn(("color", colors))), ("cliponaxis", false),
+            ("hovertemplate", "%{x}: %{y:.4f}<extra></extra>"));
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart = CS.GenericChartExtensions.WithSize(chart, 600, 360);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 30 : 60, b: 50));
+            AxisOf(l, "xaxis").SetProperty("type", "category");
+            if (!double.IsNaN(yMin) && !double.IsNaN(yMax)) AxisOf(l, "yaxis").SetProperty("range", new[] { yMin, yMax });
+        });
+        return GenericChart.toFigureJson(chart);
+    }
+
+    /// <summary>Grouped bars: one group per label, one bar per series in each group (e.g. train vs test per digit).</summary>
+    /// <param name="values">one array per series, each as long as <paramref name="labels"/></param>
+    /// <param name="hoverTexts">one array per series: what the mouse-over shows for each bar</param>
+    /// <param name="yTickFormat">d3 format of the y axis, e.g. ".0%"; empty for plain numbers</param>
+    public static string GroupedBars(string[] labels, string[] names, double[][] values, string[][] hoverTexts,
+                                     string title, string xTitle, string yTitle, string yTickFormat)
+    {
+        if (names.Length != values.Length || hoverTexts.Length != values.Length) throw new ArgumentException("names, values and hoverTexts differ in length");
+        if (values.Any(v => v.Length != labels.Length)) throw new ArgumentException("every series needs one value per label");
+        var traces = values.Select((v, i) =>
+        {
+            var c = CS.Chart.Column<double, string, string>(v, Keys: labels, Name: names[i], ShowLegend: true);
+            SetTraceProps(c, ("marker", Dyn(("color", SeriesColors[i % SeriesColors.Length]))),
+                ("hovertext", hoverTexts[i]), ("hoverinfo", "text"));
+            return c;
+        }).ToList();
+        var chart = CS.Chart.Combine(traces);
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart = CS.GenericChartExtensions.WithSize(chart, 640, 380);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("barmode", "group");
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
+            AxisOf(l, "xaxis").SetProperty("type", "category");
+            if (!string.IsNullOrEmpty(yTickFormat)) AxisOf(l, "yaxis").SetProperty("tickformat", yTickFormat);
+        });
+        return GenericChart.toFigureJson(chart);
+    }
+
+    /// <summary>
+    /// Two panels side by side, loss (train and test) on the left, test accuracy on the right, per epoch.
+    /// The x axes always span epochs 1..<paramref name="totalEpochs"/>, so a chart redrawn after every
+    /// epoch keeps its scale while the lines grow.
+    /// </summary>
+    /// <param name="trainLoss">one value per finished epoch (may be empty)</param>
+    public static string TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, int totalEpochs, string title)
+    {
+        var n = Math.Max(trainLoss.Length, Math.Max(testLoss.Length, testAccuracy.Length));
+        totalEpochs = Math.Max(Math.Max(totalEpochs, n), 1);
+        GenericChart Line(double[] y, string name, string color, string hover)
+        {
+            var x = Enumerable.Range(1, y.Length).Select(e => (double)e).ToArray();
+            var c = CS.Chart.Line<double, double, string>(x, y, ShowMarkers: true, Name: name);
+            SetTraceProps(c, ("line", Dyn(("color", color), ("width", 2))), ("marker", Dyn(("color", color), ("size", 8))),
+                ("hovertemplate", hover));
+            return c;
+        }
+        var loss = CS.Chart.Combine(new[]
+        {
+            Line(trainLoss, "train loss", SeriesColors[0], "epoch %{x}: train loss %{y:.4f}<extra></extra>"),
+            Line(testLoss, "test loss", SeriesColors[1], "epoch %{x}: test loss %{y:.4f}<extra></extra>"),
+        });
+        var accuracy = Line(testAccuracy, "test accuracy", SeriesColors[2], "epoch %{x}: test accuracy %{y:.2%}<extra></extra>");
+        var grid = CS.Chart.Grid(new[] { loss, accuracy }, 1, 2,
+            SubPlotTitles: new[] { "loss (cross-entropy)", "test accuracy" }, XGap: 0.18);
+        grid = CS.GenericChartExtensions.WithSize(grid, 900, 380);
+        Mutate(grid, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 40 : 80, b: 50));
+            l.SetProperty("legend", Dyn(("orientation", "h"), ("x", 0.0), ("y", -0.2)));
+            foreach (var x in new[] { "xaxis", "xaxis2" })
+            {
+                var a = AxisOf(l, x);
+                a.SetProperty("title", Dyn(("text", "epoch")));
+                a.SetProperty("range", new[] { 0.7, totalEpochs + 0.3 }); // fixed: no rescaling as epochs arrive
+                a.SetProperty("autorange", false);
+                a.SetProperty("dtick", totalEpochs <= 20 ? 1 : Math.Ceiling(totalEpochs / 10.0));
+            }
+            AxisOf(l, "yaxis").SetProperty("rangemode", "tozero");
+            AxisOf(l, "yaxis2").SetProperty("tickformat", ".1%");
+            if (testAccuracy.Length == 0) AxisOf(l, "yaxis2").SetProperty("range", new[] { 0.0, 1.0 }); // nothing yet: not -100%..400%
+        });
+        return GenericChart.toFigureJson(grid);
+    }
+
+    /// <summary>
+    /// An image with its value written in every cell (e.g. the 784 pixel values of a digit), row 0 at the top.
+    /// Zeros are left blank so the digit stands out.
+    /// </summary>
+    /// <param name="decimals">digits after the decimal point in the cell texts</param>
+    public static string AnnotatedImage(double[] pixels, int width, string title, int decimals, int cellPx)
+    {
+        var z = ToRows(pixels, width);
+        var fmt = decimals <= 0 ? "0" : "0." + new string('0', decimals);
+        var text = z.Select(r => r.Select(v => v == 0 ? "" : v.ToString(fmt, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        double min = z.SelectMany(r => r).Min(), max = z.SelectMany(r => r).Max();
+        string[] Numbers(int n) => Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var chart = CS.Chart.AnnotatedHeatmap<double, string, string, string>(z, text,
+            X: Numbers(width), Y: Numbers(z.Length), ReverseYAxis: true, ShowScale: false);
+        var titleH = string.IsNullOrEmpty(title) ? 10 : 50;
+        chart = CS.GenericChartExtensions.WithSize(chart, width * cellPx + 70, z.Length * cellPx + titleH + 50);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 40, r: 20, t: titleH + 20, b: 20));
+            foreach (var name in new[] { "xaxis", "yaxis" })
+            {
+                var a = AxisOf(l, name);
+                a.SetProperty("type", "category");
+                a.SetProperty("showgrid", false);
+                a.SetProperty("zeroline", false);
+                a.SetProperty("dtick", 1);
+                a.SetProperty("tickfont", Dyn(("size", 9)));
+                a.SetProperty("constrain", "domain");
+            }
+            AxisOf(l, "xaxis").SetProperty("side", "top");
+            AxisOf(l, "yaxis").SetProperty("autorange", "reversed");
+            AxisOf(l, "yaxis").SetProperty("scaleanchor", "x");
+            if (l.TryGetPropertyValue("annotations") is { } opt && opt.Value is System.Collections.IEnumerable seq)
+            {
+                var anns = seq.OfType<DynamicObj.DynamicObj>().ToList();
+                l.SetProperty("annotations", anns);
+                foreach (var a in anns)
+                    if (a.TryGetPropertyValue("x")?.Value is int xi && a.TryGetPropertyValue("y")?.Value is int yi && yi < z.Length && xi < width)
+                        a.SetProperty("font", Dyn(("color", z[yi][xi] > min + (max - min) / 2 ? "white" : "black"), ("size", Math.Max(6, cellPx / 3))));
+            }
+        });
+        // plotly.js' "Greys" runs black -> white; reversed: 0 white, ink dark, as in Image.
+        SetTraceProps(chart, ("colorscale", "Greys"), ("reversescale", true),
+            ("hovertemplate", "row %{y}, col %{x}: %{z:.3f}<extra></extra>"));
+        return GenericChart.toFigureJson(chart);
+    }
+
+    // plotly's default first three colours: blue, orange, green.
+    private static readonly string[] SeriesColors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
+
     // ---------- helpers ----------
 
     private static GenericChart ImageTrace(double[][] z, string colorscale, bool showScale)

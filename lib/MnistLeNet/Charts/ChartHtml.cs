@@ -32,6 +32,7 @@ public sealed class ChartHtml
     /// <summary>The Plotly figure ({"data":..., "layout":...}).</summary>
     public string FigureJson { get; }
 
+    /// <summary>The chart's title (also the page title of <see cref="ToStandaloneHtml"/>).</summary>
     public string Title { get; }
 
     /// <summary>
@@ -43,11 +44,25 @@ public sealed class ChartHtml
     /// <summary>A complete HTML page with plotly.js inline (opens offline in any browser).</summary>
     public string ToStandaloneHtml() => _lazy is not null ? throw new InvalidOperationException("not a figure") : PlotlyEngine.StandaloneHtml(FigureJson, string.IsNullOrEmpty(Title) ? "chart" : Title);
 
-    /// <summary>Writes <see cref="ToStandaloneHtml"/> to a file; returns the full path.</summary>
+    /// <summary>
+    /// Writes <see cref="ToStandaloneHtml"/> to a file and returns its full path. The page is written
+    /// to a temporary file first and then renamed, so a reader never sees half a page.
+    /// </summary>
     public string SaveHtml(string path)
     {
-        File.WriteAllText(path, ToStandaloneHtml(), new UTF8Encoding(false));
-        return Path.GetFullPath(path);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllText(temp, ToStandaloneHtml(), new UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return full;
     }
 
     public override string ToString() => $"Chart \"{Title}\" ({FigureJson.Length:N0} chars of figure JSON)";

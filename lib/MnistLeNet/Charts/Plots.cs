@@ -1,7 +1,12 @@
 namespace MnistLeNet.Charts;
 
-/// <summary>The tutorial's charts. Every method returns a <see cref="ChartHtml"/>.</summary>
-public static class Plots
+/// <summary>
+/// The tutorial's charts: plain numbers in, a <see cref="ChartHtml"/> out. This file holds the general
+/// building blocks (an image, a grid of images, bars, lines); the tutorial's own charts are in
+/// Plots.Digits.cs (the data), Plots.Training.cs (learning curves) and Plots.Network.cs (what the
+/// trained network does). Nothing here knows about tensors or training: callers pass arrays.
+/// </summary>
+public static partial class Plots
 {
     /// <summary>Labels "0".."9".</summary>
     public static readonly string[] Digits10 = Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray();
@@ -46,20 +51,6 @@ public static class Plots
     public static ChartHtml Lines(IReadOnlyList<double> x, IReadOnlyDictionary<string, double[]> series, string title = "",
         string xTitle = "", string yTitle = "", bool markers = true)
         => new(PlotlyEngine.Invoke("Lines", x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers), title);
-
-    /// <summary>Confusion matrix: rows = true class, columns = predicted; counts in the cells, colour = row rate.</summary>
-    public static ChartHtml ConfusionMatrix(int[,] counts, IReadOnlyList<string>? labels = null, string title = "Confusion matrix")
-    {
-        var n = counts.GetLength(0);
-        var rows = new double[n][];
-        for (var r = 0; r < n; r++)
-        {
-            rows[r] = new double[counts.GetLength(1)];
-            for (var c = 0; c < rows[r].Length; c++) rows[r][c] = counts[r, c];
-        }
-        var l = labels?.ToArray() ?? Enumerable.Range(0, n).Select(i => i.ToString()).ToArray();
-        return new(PlotlyEngine.Invoke("ConfusionMatrix", rows, l, title), title);
-    }
 
     static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
 }

@@ -88,6 +88,7 @@ public static class TorchRuntime
         }
 
         if (OperatingSystem.IsLinux()) ThrowIfForeignLibtorchLoaded();
+        torch.set_num_threads(CpuThreads.Default);
         return new TorchRuntimeInfo(torch.__version__, nativeDir, patched, hostNeedsPatch, torch.cuda.is_available(), cudaError);
     }
 
@@ -207,16 +208,21 @@ public static class TorchRuntime
             .Select(r => Path.Combine(r, id.ToLowerInvariant(), version));
     }
 
-    /// <summary>Fails, naming the files, when libtorch's libraries were loaded from more than one
-    /// folder or from a system folder: TorchSharp would then call into a libtorch it was not built for.</summary>
+    /// <summary>Fails, naming the files, when a libtorch library was loaded from the system library
+    /// path, or twice from different folders: TorchSharp would then call into a libtorch it was not
+    /// built for. (TorchSharp itself may take libtorch.so from its consolidated copy and the others
+    /// from the package folder; those are the same files, and fine.)</summary>
     static void ThrowIfForeignLibtorchLoaded()
     {
+        var searchPath = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(SystemLibraryDirectories).Select(d => d.TrimEnd('/')).ToHashSet();
         var loaded = LoadedLibraries().Where(p => LibtorchPreloadOrder.Contains(Path.GetFileName(p))).ToList();
-        var folders = loaded.Select(Path.GetDirectoryName).Distinct().ToList();
-        bool fromSystem = folders.Any(f => SystemLibraryDirectories.Contains(f));
-        if (folders.Count > 1 || fromSystem)
+        var foreign = loaded.Where(p => searchPath.Contains(Path.GetDirectoryName(p)!))
+            .Concat(loaded.GroupBy(Path.GetFileName).Where(g => g.Count() > 1).SelectMany(g => g))
+            .Distinct().ToList();
+        if (foreign.Count > 0)
             throw new InvalidOperationException(
-                $"A different libtorch was loaded next to TorchSharp's own: {string.Join(", ", loaded)}. " +
+                $"A different libtorch was loaded next to TorchSharp's own: {string.Join(", ", foreign)}. " +
                 "It usually comes from a system-wide PyTorch (e.g. Debian's python3-torch in /usr/lib). " +
                 "Restart the process or notebook kernel and call MnistLeNet.Native.TorchRuntime.Initialize() before any other " +
                 "TorchSharp call, or remove the system libtorch.");

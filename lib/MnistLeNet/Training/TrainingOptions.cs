@@ -59,11 +59,8 @@ public sealed record TrainingOptions
         _ => throw new ArgumentException($"unknown recipe '{name}' (expected classic or fast)", nameof(name)),
     };
 
-    /// <summary>
-    /// Small batches spend their time in per-operation overhead, where a second thread only adds
-    /// synchronisation (one thread was 3.4× faster than two for batch 10); larger batches use all cores.
-    /// </summary>
-    public static int DefaultThreads(int batchSize) => batchSize <= 16 ? 1 : Environment.ProcessorCount;
+    /// <summary>A good number of CPU threads for this batch size (see <see cref="Native.CpuThreads"/>).</summary>
+    public static int DefaultThreads(int batchSize) => Native.CpuThreads.For(batchSize);
 
     /// <summary>Checks every value, naming the first bad one.</summary>
     public TrainingOptions Validated()

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace MnistLeNet.Charts;
+
+// The data: one digit, many digits, a digit's pixel values, how many digits of each class.
+public static partial class Plots
+{
+    /// <summary>
+    /// One digit as a grayscale picture: dark ink on white, row 0 at the top (as the digit is written).
+    /// </summary>
+    /// <param name="pixels">[row, column], e.g. <c>MnistDataset.Pixels(i)</c> (values 0..1)</param>
+    public static ChartHtml Digit(float[,] pixels, string title = "")
+        => Image(Flatten(pixels), pixels.GetLength(1), title);
+
+    /// <summary>Several digits in a grid, each with its own caption (e.g. "label 7").</summary>
+    /// <param name="images">each [row, column], all the same size</param>
+    /// <param name="titles">one caption per image</param>
+    /// <param name="columns">digits per row of the grid</param>
+    public static ChartHtml Digits(IReadOnlyList<float[,]> images, IReadOnlyList<string> titles, int columns = 8, string title = "")
+    {
+        if (images.Count == 0) throw new ArgumentException("no images to show", nameof(images));
+        if (titles.Count != images.Count) throw new ArgumentException($"{images.Count} images but {titles.Count} titles", nameof(titles));
+        return ImageGrid(images.Select(Flatten).ToArray(), images[0].GetLength(1), titles, columns, title);
+    }
+
+    /// <summary>
+    /// A digit with the value of every pixel written in its cell: what the network really receives.
+    /// Zeros (the white background) are left blank.
+    /// </summary>
+    /// <param name="decimals">digits after the decimal point</param>
+    /// <param name="cellPx">size of one cell in pixels on screen</param>
+    public static ChartHtml PixelValues(float[,] pixels, string title = "", int decimals = 1, int cellPx = 26)
+        => new(PlotlyEngine.Invoke("AnnotatedImage", ToDouble(Flatten(pixels)), pixels.GetLength(1), title, decimals, cellPx), title);
+
+    /// <summary>
+    /// How many images of each digit the training and the test set hold, side by side. The bars show each
+    /// digit's share of its set, so the two sets (60,000 and 10,000 images) can be compared; the
+    /// mouse-over shows the counts.
+    /// </summary>
+    /// <param name="train">images per digit 0..9 in the training set (<c>MnistDataset.ClassCounts()</c>)</param>
+    /// <param name="test">images per digit 0..9 in the test set</param>
+    public static ChartHtml ClassCounts(int[] train, int[] test, string title = "How many images of each digit")
+    {
+        if (train.Length != test.Length) throw new ArgumentException($"{train.Length} training classes but {test.Length} test classes", nameof(test));
+        var labels = Enumerable.Range(0, train.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var sets = new[] { ("train", train), ("test", test) };
+        var names = sets.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Item1} ({s.Item2.Sum():N0} images)")).ToArray();
+        var shares = sets.Select(s => Shares(s.Item2)).ToArray();
+        var hover = sets.Select((s, k) => s.Item2.Select((n, d) =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Item1}: {n:N0} images of {d} ({shares[k][d]:P1})")).ToArray()).ToArray();
+        return new(PlotlyEngine.Invoke("GroupedBars", labels, names, shares, hover, title, "digit", "share of the set", ".0%"), title);
+    }
+
+    static double[] Shares(int[] counts)
+    {
+        double total = counts.Sum();
+        return counts.Select(c => total > 0 ? c / total : 0).ToArray();
+    }
+
+    static float[] Flatten(float[,] pixels)
+    {
+        var flat = new float[pixels.Length];
+        Buffer.BlockCopy(pixels, 0, flat, 0, pixels.Length * sizeof(float)); // row by row
+        return flat;
+    }
+}

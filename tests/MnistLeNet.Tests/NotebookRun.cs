@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace MnistLeNet.Tests;
+
+/// <summary>
+/// Executes the tutorial notebooks with Microsoft's own notebook kernel (dotnet-interactive, driven
+/// headless by dotnet-repl, both pinned in .config/dotnet-tools.json), the kernel VS Code and
+/// Jupyter run. Each notebook runs in quick mode (MNIST_LENET_QUICK=1) in a scratch folder beside
+/// notebooks/ (so its relative <c>#r "../lib/..."</c> works and a saved model never lands in the
+/// learner's folder); executed copies are written to notebooks/executed/ (ignored by git).
+/// </summary>
+public sealed class NotebookRun
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+    public static string NotebookDirectory => Path.Combine(RepositoryRoot, "notebooks");
+    public static string ScratchDirectory => Path.Combine(RepositoryRoot, ".notebook-run");
+    public static string ExecutedDirectory => Path.Combine(NotebookDirectory, "executed");
+
+    public string Name { get; }
+    public int ExitCode { get; }
+    public string Log { get; }
+    public JsonObject? Executed { get; }
+
+    NotebookRun(string name, int exitCode, string log, JsonObject? executed) => (Name, ExitCode, Log, Executed) = (name, exitCode, log, executed);
+
+    /// <summary>Runs <paramref name="notebookPath"/> from <paramref name="workingDirectory"/> with the stock kernel.</summary>
+    public static NotebookRun Execute(string notebookPath, string workingDirectory, IDictionary<string, string>? environment = null)
+    {
+        Directory.CreateDirectory(ExecutedDirectory);
+        var name = Path.GetFileName(notebookPath);
+        var output = Path.Combine(ExecutedDirectory, name);
+        File.Delete(output);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "repl", "--run", notebookPath, "--exit-after-run", "--output-path", output })
+            start.ArgumentList.Add(arg);
+        start.Environment["MNIST_LENET_QUICK"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{name}: still running after 10 minutes");
+        }
+        var executed = File.Exists(output) ? JsonNode.Parse(File.ReadAllText(output))!.AsObject() : null;
+        return new NotebookRun(name, process.ExitCode, stdout.Result + stderr.Result, executed);
+    }
+
+    /// <summary>Every output of every code cell, in order.</summary>
+    public IEnumerable<JsonObject> Outputs =>
+        (Executed?["cells"]?.AsArray() ?? []).Select(c => c!.AsObject())
+            .Where(c => (string?)c["cell_type"] == "code")
+            .SelectMany(c => c["outputs"]!.AsArray().Select(o => o!.AsObject()));
+
+    /// <summary>All text the cells printed or displayed as text/plain.</summary>
+    public string Text => string.Join("\n", Outputs.Select(o =>
+        o["text"] is { } text ? Join(text) : o["data"]?["text/plain"] is { } plain ? Join(plain) : ""));
+
+    /// <summary>The text/html outputs.</summary>
+    public IEnumerable<string> Html => Outputs.Select(o => o["data"]?["text/html"]).OfType<JsonNode>().Select(Join);
+
+    /// <summary>Error outputs (ename: evalue), which make a notebook fail.</summary>
+    public IEnumerable<string> Errors => Outputs.Where(o => (string?)o["output_type"] == "error")
+        .Select(o => $"{o["ename"]}: {o["evalue"]}");
+
+    public override string ToString() => $"{Name}: exit code {ExitCode}\n{string.Join("\n", Errors)}\n{Log}";
+
+    static string Join(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Notebooks.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -111,11 +111,11 @@ public static class CliApp
         });
         progress.Clear();
 
-        ModelFile.Save(model, output);
-        var trainingChart = TrainingCurves.Chart(history, options.Epochs).SaveHtml(Path.ChangeExtension(output, ".training.html"));
-        stdout.WriteLine($"training chart saved to {trainingChart}");
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
+        ModelFile.Save(model, output);
         stdout.WriteLine($"model saved to {output}");
+        var trainingChart = TrainingCurves.Chart(history, options.Epochs).SaveHtml(Path.ChangeExtension(output, ".training.html"));
+        stdout.WriteLine($"training chart (opens offline in a browser) saved to {trainingChart}");
         var first = Predictor.Predict(model, test, 0);
         WritePrediction(stdout, first);
 

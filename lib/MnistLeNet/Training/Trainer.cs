@@ -16,6 +16,9 @@ public sealed class Trainer
     public TrainingOptions Options { get; }
     public Device Device { get; }
 
+    /// <summary>The run in progress (or the last one): filled in as training goes, so a live chart can show it.</summary>
+    public TrainingHistory History { get; private set; } = new();
+
     /// <param name="device">Where to train (default: CUDA when available, else CPU). The model is moved there.</param>
     public Trainer(LeNet model, TrainingOptions options, Device? device = null)
     {
@@ -35,7 +38,7 @@ public sealed class Trainer
         var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Device = Device };
         using var optimizer = CreateOptimizer();
         using var lossFn = nn.CrossEntropyLoss();
-        var history = new TrainingHistory();
+        var history = History = new TrainingHistory();
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
 
         for (int epoch = 1; epoch <= Options.Epochs; epoch++)
@@ -74,7 +77,7 @@ public sealed class Trainer
             var validation = Evaluator.Evaluate(Model, test);
             var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
             history.Epochs.Add(result);
-            onEvent?.Invoke(new EpochCompleted(result, history));
+            onEvent?.Invoke(new EpochCompleted(result));
         }
         return history;
     }

@@ -21,8 +21,8 @@ public sealed record BatchProgress(int Epoch, int EpochCount, int BatchesDone, i
     public override string ToString() => $"epoch {Epoch}/{EpochCount}: {BatchesDone}/{BatchCount} batches ({100.0 * BatchesDone / BatchCount:F0}%)";
 }
 
-/// <summary>An epoch finished and was validated on the test set. <paramref name="History"/> holds every epoch so far (for live charts).</summary>
-public sealed record EpochCompleted(EpochResult Result, TrainingHistory History) : TrainingEvent
+/// <summary>An epoch finished and was validated on the test set.</summary>
+public sealed record EpochCompleted(EpochResult Result) : TrainingEvent
 {
     public override string ToString() => $"[validation] epoch {Result.Epoch}: accuracy/loss: {Result.TestAccuracy:F4}/{Result.TestLoss:F4}";
 }

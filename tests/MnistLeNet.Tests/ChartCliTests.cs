@@ -15,7 +15,7 @@ public class ChartCliTests
         Assert.Equal(0, code);
 
         var chart = dir.File("m.training.html");
-        Assert.Contains($"training chart saved to {chart}", stdout.ToString());
+        Assert.Contains($"training chart (opens offline in a browser) saved to {chart}", stdout.ToString());
         var json = JsonDocument.Parse(stdout.ToString().TrimEnd().Split('\n')[^1]).RootElement;
         Assert.Equal(chart, json.GetProperty("training_chart").GetString());
         Assert.Equal(["m.dat", "m.training.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());

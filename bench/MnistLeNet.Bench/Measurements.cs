@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using MnistLeNet.Data;
+using MnistLeNet.Native;
+using MnistLeNet.Prediction;
+using MnistLeNet.Training;
+using TorchSharp;
+
+namespace MnistLeNet.Bench;
+
+/// <summary>The project's side of each benchmark, measured in this process.</summary>
+public static class Measurements
+{
+    /// <summary>Seconds to read, verify and convert both MNIST splits into tensors.</summary>
+    public static double LoadSeconds(string dataDir)
+    {
+        var clock = Stopwatch.StartNew();
+        using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
+        using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Training images per second for one epoch over the first <paramref name="limit"/> images.</summary>
+    public static double TrainImagesPerSecond(MnistDataset train, MnistDataset testSubset, TrainingOptions recipe, int threads, int limit)
+    {
+        var options = recipe with { Epochs = 1, Threads = threads, TrainLimit = limit, LogEvery = int.MaxValue };
+        using var model = options.CreateModel();
+        return new Trainer(model, options, torch.CPU).Fit(train, testSubset).ImagesPerSecond;
+    }
+
+    /// <summary>Test images per second for <see cref="Evaluator.Evaluate"/> on the whole test set (after one warm-up pass).</summary>
+    public static double EvalImagesPerSecond(MnistDataset test)
+    {
+        using var model = TrainingOptions.Fast.CreateModel();
+        Evaluator.Evaluate(model, test);
+        var clock = Stopwatch.StartNew();
+        Evaluator.Evaluate(model, test);
+        return test.Count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Median and 99th percentile, in milliseconds, of predicting one image (probabilities out).</summary>
+    public static (double Median, double P99) SingleImageLatencyMs(MnistDataset test, int repeats = 2000)
+    {
+        using var model = TrainingOptions.Fast.CreateModel();
+        model.eval();
+        using var image = test.Images[..1];
+        var times = new double[repeats];
+        for (int i = -200; i < repeats; i++) // the first 200 warm up
+        {
+            long start = Stopwatch.GetTimestamp();
+            Predictor.Probabilities(model, image);
+            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return (times[repeats / 2], times[(int)(repeats * 0.99)]);
+    }
+
+    /// <summary>Resident memory (MB) after each epoch of a run of <paramref name="epochs"/> epochs.</summary>
+    public static List<double> ResidentMegabytesPerEpoch(MnistDataset train, MnistDataset testSubset, int epochs, int limit)
+    {
+        var options = TrainingOptions.Fast with { Epochs = epochs, TrainLimit = limit, LogEvery = int.MaxValue };
+        using var model = options.CreateModel();
+        var rss = new List<double>();
+        new Trainer(model, options, torch.CPU).Fit(train, testSubset, e =>
+        {
+            if (e is EpochCompleted) rss.Add(ResidentMegabytes());
+        });
+        return rss;
+    }
+
+    public static double ResidentMegabytes()
+    {
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        return self.WorkingSet64 / 1e6;
+    }
+
+    /// <summary>
+    /// Runs in a fresh process (<c>--time-to-99</c>): trains <paramref name="options"/> until the test
+    /// accuracy reaches 99.0%, and returns seconds since the process started, or null if it never did.
+    /// </summary>
+    public static (double? Seconds, int Epochs, double Accuracy) TimeTo99(string dataDir, TrainingOptions options)
+    {
+        var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        TorchRuntime.Initialize();
+        using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
+        using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
+        using var model = options.CreateModel();
+        using var stop = new CancellationTokenSource();
+        double? seconds = null;
+        int epochs = 0;
+        double accuracy = 0;
+        try
+        {
+            new Trainer(model, options, torch.CPU).Fit(train, test, e =>
+            {
+                if (e is not EpochCompleted c) return;
+                (epochs, accuracy) = (c.Result.Epoch, c.Result.TestAccuracy);
+                if (accuracy >= 0.99)
+                {
+                    seconds = (DateTime.UtcNow - started).TotalSeconds;
+                    stop.Cancel();
+                }
+            }, stop.Token);
+        }
+        catch (OperationCanceledException) when (seconds is not null) { }
+        return (seconds, epochs, accuracy);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MnistLeNet.Bench;
+using MnistLeNet.Data;
+using MnistLeNet.Native;
+using MnistLeNet.Training;
+
+// The benchmark: the project and the PyTorch peer on the same workloads, in one run.
+// Usage: mnist-lenet-bench [--peer DIR] [--out FILE] [--quick]
+//        mnist-lenet-bench --time-to-99   (internal: one fresh-process measurement)
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var dataDir = MnistFiles.DefaultDirectory();
+
+// "Time to 99% from process start" needs a process of its own.
+var timeTo99Recipe = TrainingOptions.Fast with { Recipe = "fast, batch 128, lr 2e-3", BatchSize = 128, LearningRate = 2e-3, Epochs = 15, LogEvery = int.MaxValue };
+if (args.Contains("--time-to-99"))
+{
+    var (seconds, epochs, accuracy) = Measurements.TimeTo99(dataDir, timeTo99Recipe);
+    Console.WriteLine(JsonSerializer.Serialize(new { seconds, epochs, accuracy }));
+    return 0;
+}
+
+string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+var root = Path.GetFullPath(Path.Combine(dataDir, "..", ".."));
+var peer = new PytorchPeer(Option("--peer", Path.Combine(root, "..", "shared", "peers", "pytorch")));
+var outFile = Option("--out", "bench-results.json");
+bool quick = args.Contains("--quick");
+int classicLimit = quick ? 3000 : 12000, fastLimit = quick ? 12800 : 38400, memoryEpochs = quick ? 5 : 20;
+
+var report = new Report();
+var info = TorchRuntime.Initialize();
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; libtorch {info.TorchVersion}");
+var peerMissing = peer.Missing;
+Console.WriteLine(peerMissing is null ? $"PyTorch peer: {peer.Folder}" : $"PyTorch peer NOT available: {peerMissing}");
+Console.WriteLine();
+
+report.Add("MNIST load (s)", Measurements.LoadSeconds(dataDir), lowerIsBetter: true, target: "<= 0.3");
+using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
+using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
+using var testSubset = test.Take(1000);
+
+var peerRuns = new Dictionary<string, System.Text.Json.Nodes.JsonObject>();
+foreach (var (recipe, limit) in new[] { ("classic", classicLimit), ("fast", fastLimit) })
+    foreach (var threads in new[] { 1, 2 })
+    {
+        // Interleaved: project, then peer, for each configuration (timings drift on shared machines).
+        var ours = Measurements.TrainImagesPerSecond(train, testSubset, TrainingOptions.ForRecipe(recipe), threads, limit);
+        double? theirs = null;
+        if (peerMissing is null)
+        {
+            var run = peer.Bench(dataDir, recipe, 1, threads, limit);
+            peerRuns[$"{recipe}-{threads}"] = run;
+            theirs = (double)run["train_images_per_s"]!;
+        }
+        report.Add($"train {recipe} {threads} thread{(threads > 1 ? "s" : "")} (images/s)", ours, peer: theirs,
+            target: recipe == "classic" ? ">= 1.5x PyTorch" : ">= 1.3x PyTorch");
+    }
+foreach (var recipe in new[] { "classic", "fast" })
+{
+    var one = report.Value($"train {recipe} 1 thread (images/s)");
+    var two = report.Value($"train {recipe} 2 threads (images/s)");
+    var defaultThreads = TrainingOptions.DefaultThreads(TrainingOptions.ForRecipe(recipe).BatchSize);
+    Console.WriteLine($"  {recipe}: default threads {defaultThreads}; 2 threads vs 1: {two / one:F2}x");
+}
+
+report.Add("evaluation, 10,000 test images (images/s)", Measurements.EvalImagesPerSecond(test),
+    peer: peerMissing is null ? (double)peerRuns["fast-2"]["eval_images_per_s"]! : null, target: ">= 2x PyTorch");
+var (median, p99) = Measurements.SingleImageLatencyMs(test);
+report.Add("single-image prediction, median (ms)", median, lowerIsBetter: true, target: "<= 0.3");
+report.Add("single-image prediction, p99 (ms)", p99, lowerIsBetter: true);
+if (peerMissing is null)
+    report.AddPeerOnly("MNIST load, PyTorch (s)", (double)peerRuns["fast-2"]["load_s"]!);
+
+var self = Environment.ProcessPath!;
+var child = Process.Start(new ProcessStartInfo(self, "--time-to-99") { RedirectStandardOutput = true })!;
+var childOutput = child.StandardOutput.ReadToEnd();
+child.WaitForExit();
+var timeTo99 = JsonDocument.Parse(childOutput.Trim().Split('\n')[^1]).RootElement;
+double? seconds99 = timeTo99.GetProperty("seconds").ValueKind == JsonValueKind.Number ? timeTo99.GetProperty("seconds").GetDouble() : null;
+report.Add($"time to 99.0% from process start (s) [{RecipeDescription.Describe(timeTo99Recipe)}; reached after {timeTo99.GetProperty("epochs").GetInt32()} epochs, {timeTo99.GetProperty("accuracy").GetDouble():P2}]",
+    seconds99 ?? double.NaN, lowerIsBetter: true, target: "<= 10");
+
+var rss = Measurements.ResidentMegabytesPerEpoch(train, testSubset, memoryEpochs, limit: 6400);
+var drift = (rss.Skip(1).Max() - rss.Skip(1).Min()) / rss[1];
+Console.WriteLine($"resident memory after each of {memoryEpochs} epochs (MB): {string.Join(" ", rss.Select(m => m.ToString("F0")))}");
+report.Add($"memory drift, epoch 2..{memoryEpochs} (%)", 100 * drift, lowerIsBetter: true, target: "<= 5");
+
+Console.WriteLine();
+Console.WriteLine(report.Table());
+var json = JsonSerializer.Serialize(new
+{
+    date = DateTime.UtcNow.ToString("u"),
+    cores = Environment.ProcessorCount,
+    libtorch = info.TorchVersion,
+    peer = peerMissing is null ? (object)peerRuns : new { missing = peerMissing },
+    results = report.Rows,
+    resident_mb_per_epoch = rss,
+}, new JsonSerializerOptions { WriteIndented = true });
+File.WriteAllText(outFile, json);
+Console.WriteLine($"results written to {Path.GetFullPath(outFile)}");
+return 0;

@@ -97,7 +97,7 @@ var json = JsonSerializer.Serialize(new
     peer = peerMissing is null ? (object)peerRuns : new { missing = peerMissing },
     results = report.Rows,
     resident_mb_per_epoch = rss,
-}, new JsonSerializerOptions { WriteIndented = true });
+}, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 File.WriteAllText(outFile, json);
 Console.WriteLine($"results written to {Path.GetFullPath(outFile)}");
 return 0;

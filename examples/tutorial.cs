@@ -1,0 +1,33 @@
+// The tutorial's notebooks 1-5 in one .NET 10 file-based app: `dotnet run examples/tutorial.cs`.
+// The same library calls as the notebook cells, with charts written to HTML files instead of displayed;
+// proof that the lesson does not depend on the (deprecated) notebook platform.
+#:project ../lib/MnistLeNet/MnistLeNet.csproj
+using MnistLeNet.Data;
+using MnistLeNet.Model;
+using MnistLeNet.Native;
+using MnistLeNet.Prediction;
+using MnistLeNet.Training;
+
+Console.WriteLine($"libtorch {TorchRuntime.Initialize().TorchVersion}");
+
+// 1 · data
+using var train = MnistDataset.Load(MnistSplit.Train);
+using var test = MnistDataset.Load(MnistSplit.Test);
+Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test[0].Label}");
+
+// 3 · the model
+var options = QuickMode.Apply(TrainingOptions.Classic);
+using var model = options.CreateModel();
+Console.WriteLine(ModelSummary.Format(ModelSummary.Of(model)));
+
+// 4 · training
+Console.WriteLine(RecipeDescription.Describe(options));
+Console.WriteLine(QuickMode.Describe(options));
+var trainer = new Trainer(model, options, DeviceChoice.Resolve("auto"));
+var history = trainer.Fit(train, test, e => { if (e is BatchLogged or EpochCompleted) Console.WriteLine(e); });
+ModelFile.Save(model, "mnist.dat");
+Console.WriteLine($"saved mnist.dat; curves: {TrainingCurves.Chart(history, options.Epochs).SaveHtml("mnist.training.html")}");
+
+// 5 · prediction
+var first = Predictor.Predict(ModelFile.Load("mnist.dat"), test, 0);
+Console.WriteLine($"test image 0: label {first.Label}, predicted {first.Predicted} with probability {first.Confidence:F4}");

@@ -186,6 +186,7 @@ public static class CliApp
             ? $"host libstdc++ lacks GLIBCXX_3.4.32: libLibTorchSharp.so compatibility patch active ({info.PatchedFiles.Count} file(s) patched now)"
             : "host libstdc++ is new enough: no patch needed");
         stdout.WriteLine($"cuda available: {info.CudaAvailable}");
+        if (info.CudaError is not null) stdout.WriteLine($"cuda was wanted (TorchBackend=cuda) but did not initialise: {info.CudaError}");
         stdout.WriteLine($"data folder: {MnistFiles.DefaultDirectory()}");
         return 0;
     }

@@ -7,6 +7,7 @@ using MnistLeNet.Model;
 using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
+using MnistLeNet.Tutorial;
 
 Console.WriteLine($"libtorch {TorchRuntime.Initialize().TorchVersion}");
 

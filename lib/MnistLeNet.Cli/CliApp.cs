@@ -4,6 +4,7 @@ using MnistLeNet.Model;
 using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
+using MnistLeNet.Tutorial;
 using TorchSharp;
 
 namespace MnistLeNet.Cli;
@@ -64,8 +65,9 @@ public static class CliApp
             stderr.WriteLine(Usage);
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e)
         {
+            // Whatever went wrong (a damaged file, no GPU, out of memory): one message, no stack trace.
             stderr.WriteLine($"error: {e.Message}");
             return 1;
         }
@@ -169,7 +171,7 @@ public static class CliApp
         var dir = cl.String("data") ?? MnistFiles.DefaultDirectory();
         using var bar = new ConsoleProgressBar(stderr);
         var fetched = MnistDownloader.EnsurePresent(dir, cl.String("mirror"),
-            progress: new Progress<DownloadProgress>(p => bar.Show(p.Bytes, p.TotalBytes ?? 0, p.FileName)));
+            progress: new SynchronousProgress<DownloadProgress>(p => bar.Show(p.Bytes, p.TotalBytes ?? 0, p.FileName)));
         bar.Clear();
         foreach (var file in MnistFiles.All)
             file.ReadAndVerify(Path.Combine(dir, file.FileName));

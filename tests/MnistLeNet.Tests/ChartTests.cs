@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MnistLeNet.Charts;
 using MnistLeNet.Training;
+using MnistLeNet.Tutorial;
 
 namespace MnistLeNet.Tests;
 

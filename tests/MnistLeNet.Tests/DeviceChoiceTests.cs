@@ -17,7 +17,8 @@ public class DeviceChoiceTests
     public void Cuda_without_a_gpu_is_a_clear_error()
     {
         var e = Assert.Throws<InvalidOperationException>(() => DeviceChoice.Resolve("cuda", cudaAvailable: false));
-        Assert.Contains("TorchSharp-cuda-linux", e.Message);
+        Assert.Contains("TorchBackend=cuda", e.Message);
+        Assert.Contains("mnist-lenet info", e.Message);
     }
 
     [Fact]

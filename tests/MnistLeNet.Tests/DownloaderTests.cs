@@ -52,11 +52,6 @@ public class DownloaderTests
         Assert.Empty(Directory.GetFiles(dir.File("data")));
     }
 
-    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
     /// <summary>A tiny HTTP server on 127.0.0.1 that serves files under /good/ and 404s everything else.</summary>
     sealed class LoopbackServer : IDisposable
     {

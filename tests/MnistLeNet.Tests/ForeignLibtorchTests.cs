@@ -29,7 +29,10 @@ public class ForeignLibtorchTests
             """.Replace("LIBRARY", library));
 
         // Run from the repository, where the local tool manifest is; the notebook uses absolute paths.
-        var run = NotebookRun.Execute(notebook, NotebookRun.RepositoryRoot, new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = fakeDir });
+        // TorchBackend=cpu: this is about the CPU build, also when the tests run in the GPU dev container.
+        NotebookRun.EnsureNotebookLibraryIsCurrent();
+        var run = NotebookRun.Execute(notebook, NotebookRun.RepositoryRoot,
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = fakeDir, ["TorchBackend"] = "cpu" });
         Assert.True(run.ExitCode == 0 && !run.Errors.Any(), run.ToString());
         Assert.Contains("logits: 10", run.Text);
     }

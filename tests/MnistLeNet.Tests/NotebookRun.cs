@@ -40,6 +40,7 @@ public sealed class NotebookRun
         foreach (var arg in new[] { "repl", "--run", notebookPath, "--exit-after-run", "--output-path", output })
             start.ArgumentList.Add(arg);
         start.Environment["MNIST_LENET_QUICK"] = "1";
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1"; // numbers print the same on every machine
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
@@ -75,6 +76,26 @@ public sealed class NotebookRun
     public override string ToString() => $"{Name}: exit code {ExitCode}\n{string.Join("\n", Errors)}\n{Log}";
 
     static string Join(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
+
+    /// <summary>
+    /// The notebooks load lib/MnistLeNet/bin/Release/net10.0/MnistLeNet.dll; make sure that is the
+    /// library these tests were built with, not a stale one (e.g. when the tests run in Debug).
+    /// </summary>
+    public static void EnsureNotebookLibraryIsCurrent()
+    {
+        var path = Path.Combine(RepositoryRoot, "lib", "MnistLeNet", "bin", "Release", "net10.0", "MnistLeNet.dll");
+        var tested = typeof(MnistLeNet.Model.LeNet).Module.ModuleVersionId;
+        Guid built = Guid.Empty;
+        if (File.Exists(path))
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(path));
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            built = metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+        }
+        if (built != tested)
+            throw new InvalidOperationException(
+                $"{path} is missing or is not the library under test: run the tests in Release (dotnet test Notebooks.sln -c Release).");
+    }
 
     static string FindRoot()
     {

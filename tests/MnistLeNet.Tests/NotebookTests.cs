@@ -7,6 +7,7 @@ public sealed class ExecutedNotebooks
 
     public ExecutedNotebooks()
     {
+        NotebookRun.EnsureNotebookLibraryIsCurrent();
         if (Directory.Exists(NotebookRun.ScratchDirectory)) Directory.Delete(NotebookRun.ScratchDirectory, recursive: true);
         Directory.CreateDirectory(NotebookRun.ScratchDirectory);
         Runs = Directory.GetFiles(NotebookRun.NotebookDirectory, "*.ipynb").Order()

@@ -85,7 +85,7 @@ public class TrainingTests
     public void Thread_default_is_one_for_small_batches_and_leaves_a_core_free_for_large()
     {
         Assert.Equal(1, TrainingOptions.DefaultThreads(10));
-        Assert.Equal(Math.Clamp(Environment.ProcessorCount - 1, 1, 4), TrainingOptions.DefaultThreads(64));
-        Assert.InRange(TrainingOptions.DefaultThreads(64), 1, Math.Max(1, Environment.ProcessorCount - 1));
+        Assert.InRange(TrainingOptions.DefaultThreads(64), 1, 4);
+        if (Environment.ProcessorCount > 1) Assert.True(TrainingOptions.DefaultThreads(64) < Environment.ProcessorCount);
     }
 }

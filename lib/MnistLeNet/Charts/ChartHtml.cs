@@ -50,19 +50,8 @@ public sealed class ChartHtml
     /// </summary>
     public string SaveHtml(string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, ToStandaloneHtml(), new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-        return full;
+        AtomicFile.Write(path, temp => File.WriteAllText(temp, ToStandaloneHtml(), new UTF8Encoding(false)));
+        return Path.GetFullPath(path);
     }
 
     public override string ToString() => $"Chart \"{Title}\" ({FigureJson.Length:N0} chars of figure JSON)";

@@ -21,7 +21,7 @@ public enum PlotlyJsMode
 /// Runs the chart builders of MnistLeNet.Plotting (Plotly.NET 6 + FSharp.Core 10.1) in a private
 /// AssemblyLoadContext, so that the FSharp.Core of the host process (the notebook kernel ships 10.0)
 /// never meets the one Plotly.NET needs. Only strings and BCL arrays cross the boundary.
-/// The plotting assemblies live in a "plotting" folder next to this assembly (see Plotting.targets).
+/// The plotting assemblies live in a "plotting" folder next to this assembly (see PlottingEngine.targets).
 /// </summary>
 public static class PlotlyEngine
 {
@@ -78,10 +78,14 @@ public static class PlotlyEngine
     public static string PlotlyScript()
     {
         Interlocked.Exchange(ref _plotlyJsSent, 1);
-        return "<script type=\"text/javascript\">if (!window.Plotly) { (function (define, module, exports) {\n"
-               + EscapeScript(PlotlyJs)
-               + "\n}).call(window); }</script>";
+        return InlinePlotlyJs();
     }
+
+    /// <summary>plotly.js in a script element that defines window.Plotly once (see <see cref="PlotlyScript"/>).</summary>
+    static string InlinePlotlyJs() =>
+        "<script type=\"text/javascript\">if (!window.Plotly) { (function (define, module, exports) {\n"
+        + EscapeScript(PlotlyJs)
+        + "\n}).call(window); }</script>";
 
     /// <summary>Whether the next notebook fragment must carry plotly.js, and record that it does.</summary>
     internal static bool TakePlotlyJs() => JsMode switch
@@ -137,8 +141,7 @@ public static class PlotlyEngine
         var sb = new StringBuilder(figureJson.Length + PlotlyJs.Length + 2000);
         sb.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
           .Append(System.Net.WebUtility.HtmlEncode(title)).Append("</title>\n")
-          .Append("<script type=\"text/javascript\">(function (define, module, exports) {\n")
-          .Append(EscapeScript(PlotlyJs)).Append("\n}).call(window);</script>\n</head><body>\n");
+          .Append(InlinePlotlyJs()).Append("\n</head><body>\n");
         sb.Append(FragmentHtml(figureJson, includePlotlyJs: false));
         sb.Append("\n</body></html>\n");
         return sb.ToString();

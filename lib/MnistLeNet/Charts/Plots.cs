@@ -8,9 +8,6 @@ namespace MnistLeNet.Charts;
 /// </summary>
 public static partial class Plots
 {
-    /// <summary>Labels "0".."9".</summary>
-    public static readonly string[] Digits10 = Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray();
-
     /// <summary>
     /// plotly.js (inline, ~3.6 MB) plus a one-line note. Show it in a notebook's first cell: then every
     /// saved copy of the notebook carries plotly.js in that output, whichever chart cells were re-run,

@@ -56,7 +56,7 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
 
     static Batch MoveTo(Batch batch, Device device)
     {
-        if (batch.Images.device == device) return batch;
+        if (batch.Images.device_type == device.type && batch.Images.device_index == device.index) return batch;
         var moved = new Batch(batch.Images.to(device), batch.Labels.to(device));
         batch.Dispose();
         return moved;

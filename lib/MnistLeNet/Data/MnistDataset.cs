@@ -62,7 +62,8 @@ public sealed class MnistDataset : IDisposable
         long n = labelBytes.Length;
         using var raw = torch.tensor(imageBytes, [n, 1, MnistFiles.ImageSize, MnistFiles.ImageSize], ScalarType.Byte);
         var images = raw.to_type(ScalarType.Float32).div_(255f);
-        var labels = torch.tensor(labelBytes, [n], ScalarType.Byte).to_type(ScalarType.Int64);
+        using var rawLabels = torch.tensor(labelBytes, [n], ScalarType.Byte);
+        var labels = rawLabels.to_type(ScalarType.Int64);
         return new MnistDataset(split, images, labels, labelBytes);
     }
 
@@ -73,7 +74,8 @@ public sealed class MnistDataset : IDisposable
         {
             if (index < 0 || index >= Count)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"the {Split} set has {Count} images (0..{Count - 1})");
-            return (Images[index].clone(), LabelBytes[index]);
+            using var view = Images[index];
+            return (view.clone(), LabelBytes[index]);
         }
     }
 
@@ -81,8 +83,17 @@ public sealed class MnistDataset : IDisposable
     public float[,] Pixels(int index)
     {
         using var image = this[index].Image;
+        return ToGrid(image);
+    }
+
+    /// <summary>Any 28×28 image tensor ([28,28] or [1,28,28], float32, on the CPU) as a 28×28 array, row 0 at the top.</summary>
+    public static float[,] ToGrid(Tensor image)
+    {
+        const int size = MnistFiles.ImageSize;
+        if (image.numel() != size * size)
+            throw new ArgumentException($"expected {size}×{size} values, got [{string.Join(",", image.shape)}]", nameof(image));
         var flat = image.data<float>().ToArray();
-        var grid = new float[MnistFiles.ImageSize, MnistFiles.ImageSize];
+        var grid = new float[size, size];
         Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(float));
         return grid;
     }
@@ -100,7 +111,9 @@ public sealed class MnistDataset : IDisposable
     {
         if (count <= 0 || count > Count)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be 1..{Count}");
-        return new MnistDataset(Split, Images[..count].clone(), Labels[..count].clone(), LabelBytes[..count]);
+        using var images = Images[..count];
+        using var labels = Labels[..count];
+        return new MnistDataset(Split, images.clone(), labels.clone(), LabelBytes[..count]);
     }
 
     public void Dispose()

@@ -38,7 +38,7 @@ public static class MnistDownloader
                 var source = Path.Combine(offlineMirror, file.FileName);
                 if (!File.Exists(source))
                     throw new FileNotFoundException($"{source}: not found in the offline mirror folder '{offlineMirror}'", source);
-                WriteVerified(file, target, temp => CopyWithProgress(File.OpenRead(source), temp, file.FileName, new FileInfo(source).Length, progress));
+                WriteVerified(file, target, source, temp => CopyWithProgress(File.OpenRead(source), temp, file.FileName, new FileInfo(source).Length, progress));
             }
             else
             {
@@ -48,7 +48,7 @@ public static class MnistDownloader
                     var uri = new Uri(mirror, file.FileName);
                     try
                     {
-                        WriteVerified(file, target, temp =>
+                        WriteVerified(file, target, uri.ToString(), temp =>
                         {
                             using var response = (http ?? ownClient!).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
                             response.EnsureSuccessStatusCode();
@@ -71,21 +71,17 @@ public static class MnistDownloader
         return fetched;
     }
 
-    /// <summary>Writes through a temp file, verifies it, then renames; the temp file never survives.</summary>
-    static void WriteVerified(MnistFile file, string target, Action<string> write)
-    {
-        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
-        try
+    /// <summary>Writes through a temp file, verifies it, then renames it into place (see <see cref="AtomicFile"/>).</summary>
+    /// <param name="source">Where the bytes come from (a URI or a path), named in errors.</param>
+    static void WriteVerified(MnistFile file, string target, string source, Action<string> write) =>
+        AtomicFile.Write(target, write, temp =>
         {
-            write(temp);
-            file.ReadAndVerify(temp);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            try { file.ReadAndVerify(temp); }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{source}: not the official {file.FileName}: {e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}", e);
+            }
+        });
 
     static void CopyWithProgress(Stream source, string destination, string name, long? total, IProgress<DownloadProgress>? progress)
     {

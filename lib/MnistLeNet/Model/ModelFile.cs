@@ -14,29 +14,16 @@ public static class ModelFile
     const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> (from any device).</summary>
-    public static void Save(LeNet model, string path)
+    public static void Save(LeNet model, string path) => AtomicFile.Write(path, temp =>
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var stream = File.Create(temp))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
-            {
-                writer.Write(FormatName);
-                writer.Write(FormatVersion);
-                writer.Write(model.Activation.ToString());
-                writer.Write(model.NumClasses);
-                model.save(writer);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        using var stream = File.Create(temp);
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(FormatName);
+        writer.Write(FormatVersion);
+        writer.Write(model.Activation.ToString());
+        writer.Write(model.NumClasses);
+        model.save(writer);
+    });
 
     /// <summary>Builds a new LeNet of the saved architecture on the CPU, loads the parameters, and returns it in eval mode.</summary>
     /// <exception cref="InvalidDataException">The file is not a LeNet parameter file, or is damaged.</exception>

@@ -142,29 +142,27 @@ public static class TorchRuntime
         return File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0;
     }
 
-    /// <summary>Patches one file if it needs it; writes a sibling temp file and renames it over.</summary>
+    /// <summary>Patches one file if it needs it, atomically and keeping its permissions. Returns false
+    /// when nothing had to change, or when the file is not ours to change (read-only cache or file
+    /// system); loading then reports the problem if that copy is the one TorchSharp uses.</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     internal static bool PatchFile(string path)
     {
         var bytes = File.ReadAllBytes(path);
         if (!GlibcxxCompatPatch.Apply(bytes, path)) return false;
-        var temp = path + $".{Environment.ProcessId}.tmp";
         try
         {
-            File.WriteAllBytes(temp, bytes);
-            File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            File.Move(temp, path, overwrite: true);
+            var mode = File.GetUnixFileMode(path);
+            AtomicFile.Write(path, temp =>
+            {
+                File.WriteAllBytes(temp, bytes);
+                File.SetUnixFileMode(temp, mode);
+            });
             return true;
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            File.Delete(temp);
-            return false; // not ours to change (e.g. a read-only cache); loading will report it
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
+            return false;
         }
     }
 
@@ -246,6 +244,6 @@ public static class TorchRuntime
     internal static void InitializeOnFirstUse()
     {
         try { Initialize(); }
-        catch (Exception) { _info = null; }
+        catch (Exception) { /* the explicit Initialize() call reports it */ }
     }
 }

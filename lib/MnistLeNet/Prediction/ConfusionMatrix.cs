@@ -21,25 +21,17 @@ public static class ConfusionMatrix
     {
         var counts = new int[model.NumClasses, model.NumClasses];
         var device = model.parameters().First().device;
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var evalMode = EvalMode.Enter(model);
+        using var noGrad = no_grad();
+        foreach (var batch in new BatchLoader(data, batchSize) { Device = device })
         {
-            using var noGrad = no_grad();
-            foreach (var batch in new BatchLoader(data, batchSize) { Device = device })
+            using (batch)
+            using (var scope = NewDisposeScope())
             {
-                using (batch)
-                using (var scope = NewDisposeScope())
-                {
-                    var predicted = model.forward(batch.Images).argmax(1).cpu().data<long>().ToArray();
-                    var labels = batch.Labels.cpu().data<long>().ToArray();
-                    for (int i = 0; i < labels.Length; i++) counts[labels[i], predicted[i]]++;
-                }
+                var predicted = model.forward(batch.Images).argmax(1).cpu().data<long>().ToArray();
+                var labels = batch.Labels.cpu().data<long>().ToArray();
+                for (int i = 0; i < labels.Length; i++) counts[labels[i], predicted[i]]++;
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return counts;
     }

@@ -6,8 +6,11 @@ using static TorchSharp.torch;
 namespace MnistLeNet.Prediction;
 
 /// <summary>The model's answer for one image: the ten probabilities and the most likely digit.</summary>
-public sealed record Prediction(int Index, int Label, int Predicted, float[] Probabilities)
+public sealed record Prediction(int Index, int Label, float[] Probabilities)
 {
+    /// <summary>The digit with the largest probability (the first one on a tie).</summary>
+    public int Predicted { get; } = Array.IndexOf(Probabilities, Probabilities.Max());
+
     public float Confidence => Probabilities[Predicted];
     public bool Correct => Label == Predicted;
 }
@@ -18,23 +21,15 @@ public static class Predictor
     /// <summary>Probabilities for a batch of images [N,1,28,28] (or one image [1,28,28]); one row per image.</summary>
     public static float[][] Probabilities(LeNet model, Tensor images)
     {
-        if (images.dim() == 3) images = images.unsqueeze(0);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var evalMode = EvalMode.Enter(model);
+        var batch = images.dim() == 3 ? images.unsqueeze(0) : images;
         var device = model.parameters().First().device;
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var probabilities = nn.functional.softmax(model.forward(images.to(device)), dim: 1).cpu();
-            int n = (int)probabilities.shape[0], k = (int)probabilities.shape[1];
-            var flat = probabilities.data<float>().ToArray();
-            return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * k, k).ToArray()).ToArray();
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        var probabilities = nn.functional.softmax(model.forward(batch.to(device)), dim: 1).cpu();
+        int n = (int)probabilities.shape[0], k = (int)probabilities.shape[1];
+        var flat = probabilities.data<float>().ToArray();
+        return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * k, k).ToArray()).ToArray();
     }
 
     /// <summary>Predicts image <paramref name="index"/> of <paramref name="data"/>.</summary>
@@ -47,15 +42,8 @@ public static class Predictor
             if (i < 0 || i >= data.Count)
                 throw new ArgumentOutOfRangeException(nameof(indices), i, $"the {data.Split} set has {data.Count} images (0..{data.Count - 1})");
         using var scope = NewDisposeScope();
-        using var index = tensor(indices.Select(i => (long)i).ToArray());
+        var index = tensor(indices.Select(i => (long)i).ToArray());
         var rows = Probabilities(model, data.Images.index_select(0, index));
-        return indices.Select((i, row) => new Prediction(i, data.LabelBytes[i], ArgMax(rows[row]), rows[row])).ToList();
-    }
-
-    static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
+        return indices.Select((i, row) => new Prediction(i, data.LabelBytes[i], rows[row])).ToList();
     }
 }

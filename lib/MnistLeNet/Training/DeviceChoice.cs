@@ -16,9 +16,9 @@ public static class DeviceChoice
         "cuda" or "gpu" => cudaAvailable
             ? new Device(DeviceType.CUDA)
             : throw new InvalidOperationException(
-                "device 'cuda' was requested but TorchSharp sees no CUDA device. This build uses the CPU package " +
-                "(TorchSharp-cpu); a GPU needs an NVIDIA driver and the TorchSharp-cuda-linux build (see README, 'Using a GPU'). " +
-                "Use --device auto or cpu."),
+                "device 'cuda' was requested but TorchSharp sees no CUDA device. That is expected with the default CPU build " +
+                "(TorchSharp-cpu); a GPU needs an NVIDIA driver and the CUDA build (TorchBackend=cuda, see README, 'Using a GPU'); " +
+                "'mnist-lenet info' says why CUDA did not start. Use --device auto or cpu."),
         _ => throw new ArgumentException($"unknown device '{name}' (expected auto, cpu or cuda)", nameof(name)),
     };
 }

@@ -14,8 +14,7 @@ public static class Evaluator
     public static Evaluation Evaluate(LeNet model, MnistDataset data, int batchSize = 1000)
     {
         var device = model.parameters().First().device;
-        bool wasTraining = model.training;
-        model.eval();
+        using var evalMode = EvalMode.Enter(model);
         using var noGrad = torch.no_grad();
         using var lossFn = nn.CrossEntropyLoss(reduction: nn.Reduction.Sum);
         long correct = 0;
@@ -30,7 +29,6 @@ public static class Evaluator
                 correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
             }
         }
-        model.train(wasTraining);
         return new Evaluation((double)correct / data.Count, lossSum / data.Count, (int)correct, data.Count);
     }
 }

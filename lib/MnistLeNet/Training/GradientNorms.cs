@@ -17,7 +17,8 @@ public static class GradientNorms
         using var scope = NewDisposeScope();
         using var lossFn = nn.CrossEntropyLoss();
         model.zero_grad();
-        lossFn.forward(model.forward(images), labels).backward();
+        var device = model.parameters().First().device;
+        lossFn.forward(model.forward(images.to(device)), labels.to(device)).backward();
         var norms = model.named_parameters()
             .Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal))
             .Select(p => (p.name, (double)p.parameter.grad!.norm().item<float>()))

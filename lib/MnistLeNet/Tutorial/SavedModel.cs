@@ -1,10 +1,12 @@
 using MnistLeNet.Data;
 using MnistLeNet.Model;
+using MnistLeNet.Training;
+using TorchSharp;
 
-namespace MnistLeNet.Training;
+namespace MnistLeNet.Tutorial;
 
 /// <summary>
-/// Where the notebooks keep the trained model, and how a notebook that needs one gets it:
+/// Notebook glue: where the notebooks keep the trained model, and how a notebook that needs one gets it:
 /// load the file that notebook 4 (or the CLI) saved, or, when there is none, train a quick
 /// model (fast recipe, one epoch, a few seconds) and save it, saying so.
 /// </summary>
@@ -28,7 +30,7 @@ public static class SavedModel
         var history = new Trainer(quick, options, DeviceChoice.Resolve("auto")).Fit(train, test);
         ModelFile.Save(quick, path);
         log.WriteLine($"Done in {history.Epochs.Sum(e => e.TrainSeconds):F0} s: test accuracy {history.FinalAccuracy:P2}; saved to {Path.GetFullPath(path)}.");
-        quick.eval();
+        quick.to(torch.CPU).eval(); // like a loaded model: on the CPU, in evaluation mode
         return quick;
     }
 }

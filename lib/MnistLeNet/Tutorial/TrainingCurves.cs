@@ -1,6 +1,7 @@
 using MnistLeNet.Charts;
+using MnistLeNet.Training;
 
-namespace MnistLeNet.Training;
+namespace MnistLeNet.Tutorial;
 
 /// <summary>
 /// Turns a <see cref="TrainingHistory"/> into charts. The charts themselves know nothing about

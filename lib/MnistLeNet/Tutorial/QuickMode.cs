@@ -1,4 +1,6 @@
-namespace MnistLeNet.Training;
+using MnistLeNet.Training;
+
+namespace MnistLeNet.Tutorial;
 
 /// <summary>
 /// A shortened run for automated checks of the notebooks: when the environment variable

@@ -1,0 +1,24 @@
+using TorchSharp;
+
+namespace MnistLeNet.Model;
+
+/// <summary>
+/// Puts a model in evaluation mode for a <c>using</c> block and restores its previous mode afterwards:
+/// <code>using (EvalMode.Enter(model)) { ... }</code>
+/// </summary>
+public readonly struct EvalMode : IDisposable
+{
+    readonly torch.nn.Module _model;
+    readonly bool _wasTraining;
+
+    EvalMode(torch.nn.Module model)
+    {
+        _model = model;
+        _wasTraining = model.training;
+        model.eval();
+    }
+
+    public static EvalMode Enter(torch.nn.Module model) => new(model);
+
+    public void Dispose() => _model.train(_wasTraining);
+}

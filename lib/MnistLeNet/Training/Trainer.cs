@@ -37,6 +37,9 @@ public sealed class Trainer
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
         var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Device = Device };
         using var optimizer = CreateOptimizer();
+        var schedule = Options.Schedule == ScheduleKind.OneCycle
+            ? optim.lr_scheduler.OneCycleLR(optimizer, Options.LearningRate, total_steps: Options.Epochs * loader.BatchCount)
+            : null;
         using var lossFn = nn.CrossEntropyLoss();
         var history = History = new TrainingHistory();
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
@@ -57,6 +60,7 @@ public sealed class Trainer
                     optimizer.zero_grad();
                     loss.backward();
                     optimizer.step();
+                    schedule?.step();
 
                     double value = loss.item<float>();
                     lossSum += value * batch.Size;

@@ -14,9 +14,11 @@ public static class Measurements
     public static double LoadSeconds(string dataDir)
     {
         var clock = Stopwatch.StartNew();
-        using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
-        using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
-        return clock.Elapsed.TotalSeconds;
+        var (train, test) = MnistDataset.LoadTrainAndTest(dataDir, download: false);
+        double seconds = clock.Elapsed.TotalSeconds;
+        train.Dispose();
+        test.Dispose();
+        return seconds;
     }
 
     /// <summary>Training images per second for one epoch over the first <paramref name="limit"/> images.</summary>
@@ -82,8 +84,7 @@ public static class Measurements
     {
         var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         TorchRuntime.Initialize();
-        using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
-        using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
+        var (train, test) = MnistDataset.LoadTrainAndTest(dataDir, download: false);
         using var model = options.CreateModel();
         using var stop = new CancellationTokenSource();
         double? seconds = null;

@@ -94,8 +94,9 @@ public static class CliApp
         bool json = cl.Has("json");
 
         var device = DeviceChoice.Resolve(deviceName);
-        using var train = MnistDataset.Load(MnistSplit.Train, cl.String("data"));
-        using var test = MnistDataset.Load(MnistSplit.Test, cl.String("data"));
+        var (train, test) = MnistDataset.LoadTrainAndTest(cl.String("data"));
+        using var trainSet = train;
+        using var testSet = test;
         using var model = options.CreateModel();
         var trainer = new Trainer(model, options, device);
 

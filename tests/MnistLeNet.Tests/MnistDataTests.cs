@@ -103,3 +103,21 @@ public class MnistDataTests
         gz.Write(bytes);
     }
 }
+
+public class LoadTrainAndTestTests
+{
+    [Fact]
+    public void Loading_both_splits_at_once_gives_the_same_data_as_one_by_one()
+    {
+        var (train, test) = MnistDataset.LoadTrainAndTest(download: false);
+        using (train)
+        using (test)
+        {
+            Assert.Equal(MnistSplit.Train, train.Split);
+            Assert.Equal(MnistSplit.Test, test.Split);
+            Assert.Equal(Mnist.Train.LabelBytes, train.LabelBytes);
+            Assert.Equal(Mnist.Test.LabelBytes, test.LabelBytes);
+            Assert.True(test.Images.equal(Mnist.Test.Images).all().item<bool>());
+        }
+    }
+}

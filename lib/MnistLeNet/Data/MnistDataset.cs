@@ -49,6 +49,17 @@ public sealed class MnistDataset : IDisposable
         return FromBytes(split, images.Data, labels.Data);
     }
 
+    /// <summary>Loads both splits at once, the test set on a second thread while the training set loads.</summary>
+    public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
+    {
+        TorchRuntime.Initialize();
+        dataDir ??= MnistFiles.DefaultDirectory();
+        if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
+        var test = Task.Run(() => Load(MnistSplit.Test, dataDir, download: false));
+        var train = Load(MnistSplit.Train, dataDir, download: false);
+        return (train, test.GetAwaiter().GetResult());
+    }
+
     /// <summary>Builds a dataset from raw IDX bodies: 784 bytes per image, one byte per label.</summary>
     public static MnistDataset FromBytes(MnistSplit split, byte[] imageBytes, byte[] labelBytes)
     {

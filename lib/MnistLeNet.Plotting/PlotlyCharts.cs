@@ -116,13 +116,9 @@ public static class PlotlyCharts
             var colors = values.Select((_, i) => i == highlight ? "#d62728" : "#1f77b4").ToArray();
             SetTraceProps(chart, ("marker", Dyn(("color", colors))));
         }
-        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
-        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
-        chart = CS.GenericChartExtensions.WithSize(chart, 600, 360);
+        chart = WithFrame(chart, title, xTitle, yTitle, 600, 360);
         Mutate(chart, l =>
         {
-            SetTitle(l, title);
-            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
             var x = AxisOf(l, "xaxis"); x.SetProperty("type", "category");
         });
         return GenericChart.toFigureJson(chart);
@@ -136,13 +132,9 @@ public static class PlotlyCharts
         var traces = ys.Select((y, i) => CS.Chart.Line<double, double, string>(
             x.Take(y.Length).ToArray(), y, ShowMarkers: markers, Name: names[i])).ToList();
         var chart = traces.Count == 1 ? traces[0] : CS.Chart.Combine(traces);
-        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
-        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
-        chart = CS.GenericChartExtensions.WithSize(chart, 640, 380);
+        chart = WithFrame(chart, title, xTitle, yTitle, 640, 380);
         Mutate(chart, l =>
         {
-            SetTitle(l, title);
-            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
             l.SetProperty("hovermode", "x unified");
             if (x.Length is > 0 and <= 30 && x.All(v => v == Math.Floor(v)))
                 AxisOf(l, "xaxis").SetProperty("dtick", 1); // epochs: no 1.5
@@ -160,13 +152,9 @@ public static class PlotlyCharts
         var rates = counts.Select(r => { var s = r.Sum(); return r.Select(v => s > 0 ? Math.Round(v / s, 4) : 0).ToArray(); }).ToArray();
         var chart = CS.Chart.AnnotatedHeatmap<double, string, string, string>(
             rates, text, X: labels, Y: labels, ReverseYAxis: true, ShowScale: true);
-        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: "predicted");
-        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "true");
-        chart = CS.GenericChartExtensions.WithSize(chart, 560, 500);
+        chart = WithFrame(chart, title, "predicted", "true", 560, 500);
         Mutate(chart, l =>
         {
-            SetTitle(l, title);
-            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
             AxisOf(l, "xaxis").SetProperty("type", "category");
             AxisOf(l, "yaxis").SetProperty("type", "category");
             ColorAnnotations(l, rates, dark: (row, col) => rates[row][col] > 0.5, fontSize: 11);
@@ -189,13 +177,9 @@ public static class PlotlyCharts
             TextPosition: StyleParam.TextPosition.Outside, ShowLegend: false);
         SetTraceProps(chart, ("marker", Dyn(("color", colors))), ("cliponaxis", false),
             ("hovertemplate", "%{x}: %{y:.4f}<extra></extra>"));
-        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
-        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
-        chart = CS.GenericChartExtensions.WithSize(chart, 600, 360);
+        chart = WithFrame(chart, title, xTitle, yTitle, 600, 360, extraTop: 10);
         Mutate(chart, l =>
         {
-            SetTitle(l, title);
-            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 30 : 60, b: 50));
             AxisOf(l, "xaxis").SetProperty("type", "category");
             if (!double.IsNaN(yMin) && !double.IsNaN(yMax)) AxisOf(l, "yaxis").SetProperty("range", new[] { yMin, yMax });
         });
@@ -219,14 +203,10 @@ public static class PlotlyCharts
             return c;
         }).ToList();
         var chart = CS.Chart.Combine(traces);
-        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
-        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
-        chart = CS.GenericChartExtensions.WithSize(chart, 640, 380);
+        chart = WithFrame(chart, title, xTitle, yTitle, 640, 380);
         Mutate(chart, l =>
         {
-            SetTitle(l, title);
             l.SetProperty("barmode", "group");
-            l.SetProperty("margin", Margin(l: 60, r: 20, t: string.IsNullOrEmpty(title) ? 20 : 50, b: 50));
             AxisOf(l, "xaxis").SetProperty("type", "category");
             if (!string.IsNullOrEmpty(yTickFormat)) AxisOf(l, "yaxis").SetProperty("tickformat", yTickFormat);
         });
@@ -360,6 +340,20 @@ public static class PlotlyCharts
     }
 
     private static void Mutate(GenericChart chart, Action<Layout> f) => f(GenericChart.getLayout(chart));
+
+    /// <summary>The frame every chart with axes shares: axis titles, size, title, and margins that leave room for them.</summary>
+    private static GenericChart WithFrame(GenericChart chart, string title, string xTitle, string yTitle, int width, int height, int extraTop = 0)
+    {
+        chart = CS.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: xTitle);
+        chart = CS.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart = CS.GenericChartExtensions.WithSize(chart, width, height);
+        Mutate(chart, l =>
+        {
+            SetTitle(l, title);
+            l.SetProperty("margin", Margin(l: 60, r: 20, t: (string.IsNullOrEmpty(title) ? 20 : 50) + extraTop, b: 50));
+        });
+        return chart;
+    }
 
     /// <summary>
     /// Makes each heatmap annotation readable on its cell: white text where the cell is dark, black

@@ -104,26 +104,6 @@ public static class PlotlyCharts
         return GenericChart.toFigureJson(grid);
     }
 
-    /// <summary>Vertical bars: class counts, softmax probabilities.</summary>
-    /// <param name="highlight">index of a bar to colour differently (e.g. the predicted class), or -1</param>
-    public static string Bar(string[] labels, double[] values, string title, string xTitle, string yTitle, int highlight)
-    {
-        if (labels.Length != values.Length) throw new ArgumentException("labels and values differ in length");
-        var chart = CS.Chart.Column<double, string, string>(values, Keys: labels, MultiText: values.Select(Fmt).ToArray(),
-            TextPosition: StyleParam.TextPosition.Auto, ShowLegend: false);
-        if (highlight >= 0 && highlight < values.Length)
-        {
-            var colors = values.Select((_, i) => i == highlight ? "#d62728" : "#1f77b4").ToArray();
-            SetTraceProps(chart, ("marker", Dyn(("color", colors))));
-        }
-        chart = WithFrame(chart, title, xTitle, yTitle, 600, 360);
-        Mutate(chart, l =>
-        {
-            var x = AxisOf(l, "xaxis"); x.SetProperty("type", "category");
-        });
-        return GenericChart.toFigureJson(chart);
-    }
-
     /// <summary>Several series over a shared x (loss / accuracy per epoch or per batch).</summary>
     /// <param name="ys">one array per series, each as long as x (shorter = series still in progress)</param>
     public static string Lines(double[] x, string[] names, double[][] ys, string title, string xTitle, string yTitle, bool markers)

@@ -95,9 +95,6 @@ public static class PlotlyEngine
         _ => Interlocked.Exchange(ref _plotlyJsSent, 1) == 0,
     };
 
-    /// <summary>Forget that plotly.js was sent (e.g. after clearing the outputs of the notebook).</summary>
-    public static void ResetPlotlyJs() => Interlocked.Exchange(ref _plotlyJsSent, 0);
-
     /// <summary>Notebook fragment: [plotly.js] + div + script that draws the figure once window.Plotly exists.</summary>
     public static string FragmentHtml(string figureJson, bool includePlotlyJs)
     {

@@ -35,15 +35,6 @@ public static partial class Plots
         int columns = 8, string title = "", string colorscale = "greys", int cellPx = 90, bool sharedScale = false)
         => new(PlotlyEngine.Invoke("ImageGrid", images.ToArray(), width, titles?.ToArray(), columns, title, colorscale, cellPx, sharedScale), title);
 
-    /// <summary>Bars, e.g. class counts or the 10 softmax probabilities; <paramref name="highlight"/> = index to colour red (or -1).</summary>
-    public static ChartHtml Bar(IReadOnlyList<string> labels, IReadOnlyList<double> values, string title = "",
-        string xTitle = "", string yTitle = "", int highlight = -1)
-        => new(PlotlyEngine.Invoke("Bar", labels.ToArray(), values.ToArray(), title, xTitle, yTitle, highlight), title);
-
-    public static ChartHtml Bar(IReadOnlyList<string> labels, IReadOnlyList<float> values, string title = "",
-        string xTitle = "", string yTitle = "", int highlight = -1)
-        => Bar(labels, values.Select(v => (double)v).ToArray(), title, xTitle, yTitle, highlight);
-
     /// <summary>Line chart of several series over x (e.g. epochs). Series may be shorter than x (in progress).</summary>
     public static ChartHtml Lines(IReadOnlyList<double> x, IReadOnlyDictionary<string, double[]> series, string title = "",
         string xTitle = "", string yTitle = "", bool markers = true)

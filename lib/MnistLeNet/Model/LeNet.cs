@@ -33,8 +33,15 @@ public sealed class LeNet : Module<Tensor, Tensor>
 {
     // Field names become parameter names ("conv1.weight", ...) in saved files: keep them stable.
     readonly Conv2d conv1, conv2, conv3;
-    readonly MaxPool2d max_pool1, max_pool2;
+    readonly MaxPool2x2 max_pool1, max_pool2;
     readonly Linear fc1, fc2;
+
+    /// <summary>
+    /// How many images to push through at once when no gradients are needed (evaluation, confusion
+    /// matrix, mistakes). 250 keeps every intermediate tensor inside the CPU cache (conv1's output is
+    /// 3.5 MB); with 1,000 it is 14 MB and evaluation was 1.5–2× slower on the development machine.
+    /// </summary>
+    public const int InferenceBatchSize = 250;
 
     public Activation Activation { get; }
     public int NumClasses { get; }
@@ -46,9 +53,9 @@ public sealed class LeNet : Module<Tensor, Tensor>
         Activation = activation;
         NumClasses = numClasses;
         conv1 = Conv2d(in_channels: 1, out_channels: 6, kernel_size: 5);
-        max_pool1 = MaxPool2d(kernel_size: 2, stride: 2);
+        max_pool1 = new MaxPool2x2();
         conv2 = Conv2d(in_channels: 6, out_channels: 16, kernel_size: 5);
-        max_pool2 = MaxPool2d(kernel_size: 2, stride: 2);
+        max_pool2 = new MaxPool2x2();
         conv3 = Conv2d(in_channels: 16, out_channels: 120, kernel_size: 4);
         fc1 = Linear(inputSize: 120, outputSize: 64);
         fc2 = Linear(inputSize: 64, outputSize: numClasses);

@@ -17,7 +17,7 @@ public static class ConfusionMatrix
     /// Runs the model over the whole dataset (in batches, without gradients) and counts
     /// (true label, predicted digit) pairs. Row r sums to the number of images of digit r.
     /// </summary>
-    public static int[,] Compute(LeNet model, MnistDataset data, int batchSize = 1000)
+    public static int[,] Compute(LeNet model, MnistDataset data, int batchSize = LeNet.InferenceBatchSize)
     {
         var counts = new int[model.NumClasses, model.NumClasses];
         var device = model.parameters().First().device;

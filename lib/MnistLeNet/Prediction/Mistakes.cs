@@ -11,7 +11,7 @@ public static class Mistakes
     /// images where the model is most convinced of a wrong digit (often badly written or mislabelled
     /// digits). Fewer are returned when the model makes fewer mistakes.
     /// </summary>
-    public static IReadOnlyList<Prediction> MostConfidentMistakes(LeNet model, MnistDataset data, int count, int batchSize = 1000)
+    public static IReadOnlyList<Prediction> MostConfidentMistakes(LeNet model, MnistDataset data, int count, int batchSize = LeNet.InferenceBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         return Enumerable.Range(0, data.Count).Chunk(batchSize)

@@ -11,7 +11,7 @@ public sealed record Evaluation(double Accuracy, double Loss, int Correct, int C
 /// <summary>Measures a model on a dataset without changing it.</summary>
 public static class Evaluator
 {
-    public static Evaluation Evaluate(LeNet model, MnistDataset data, int batchSize = 1000)
+    public static Evaluation Evaluate(LeNet model, MnistDataset data, int batchSize = LeNet.InferenceBatchSize)
     {
         var device = model.parameters().First().device;
         using var evalMode = EvalMode.Enter(model);

@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MnistLeNet.Model;
+
+/// <summary>
+/// 2×2 max pooling with stride 2: each output value is the largest of a 2×2 square of the input, so
+/// [N,C,H,W] becomes [N,C,H/2,W/2]. The same result as <c>MaxPool2d(kernel_size: 2, stride: 2)</c>,
+/// computed two ways:
+/// <list type="bullet">
+/// <item>while training (the input needs gradients), with libtorch's <c>max_pool2d</c>, which also
+/// remembers where each maximum came from for the backward pass;</item>
+/// <item>otherwise (evaluation, prediction), as the element-wise maximum of the four interleaved
+/// quarter-images (top-left, top-right, bottom-left and bottom-right corners of every square).
+/// libtorch 2.10's CPU <c>max_pool2d</c> is slow for these shapes: for 250 images of [6,24,24] the
+/// three <c>maximum</c> calls take 0.43 ms against 5.4 ms, which makes whole-test-set evaluation
+/// about twice as fast.</item>
+/// </list>
+/// </summary>
+public sealed class MaxPool2x2 : Module<Tensor, Tensor>
+{
+    public MaxPool2x2() : base(nameof(MaxPool2x2)) { }
+
+    public override Tensor forward(Tensor x)
+    {
+        bool evenSides = x.dim() == 4 && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0;
+        return x.requires_grad || !evenSides ? functional.max_pool2d(x, kernel_size: 2, stride: 2) : MaxOfQuarters(x);
+    }
+
+    static Tensor MaxOfQuarters(Tensor x)
+    {
+        var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        // Split every 2×2 square into its own two axes: squares[n, c, row, dy, col, dx].
+        var squares = x.view(n, c, h / 2, 2, w / 2, 2);
+        Tensor Corner(int dy, int dx) => squares.select(3, dy).select(4, dx);
+        return maximum(maximum(Corner(0, 0), Corner(0, 1)), maximum(Corner(1, 0), Corner(1, 1)));
+    }
+}

@@ -29,9 +29,11 @@ public static class Measurements
         return new Trainer(model, options, torch.CPU).Fit(train, testSubset).ImagesPerSecond;
     }
 
-    /// <summary>Test images per second for <see cref="Evaluator.Evaluate"/> on the whole test set (after one warm-up pass).</summary>
-    public static double EvalImagesPerSecond(MnistDataset test)
+    /// <summary>Test images per second for <see cref="Evaluator.Evaluate"/> on the whole test set with
+    /// <paramref name="threads"/> torch threads (after one warm-up pass).</summary>
+    public static double EvalImagesPerSecond(MnistDataset test, int threads)
     {
+        torch.set_num_threads(threads);
         using var model = TrainingOptions.Fast.CreateModel();
         Evaluator.Evaluate(model, test);
         var clock = Stopwatch.StartNew();

@@ -7,8 +7,9 @@ namespace MnistLeNet.Tests;
 public class MaxPool2x2Tests
 {
     [Theory]
-    [InlineData(10, 6, 24, 24)]
-    [InlineData(3, 16, 8, 8)]
+    [InlineData(10, 6, 24, 24)]  // the four-quarters path
+    [InlineData(250, 16, 8, 8)]
+    [InlineData(1, 6, 24, 24)]   // small: max_pool2d itself
     public void Without_gradients_it_gives_exactly_what_max_pool2d_gives(int n, int c, int h, int w)
     {
         using var pool = new MaxPool2x2();

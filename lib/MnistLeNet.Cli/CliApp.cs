@@ -100,7 +100,7 @@ public static class CliApp
         using var model = options.CreateModel();
         var trainer = new Trainer(model, options, device);
 
-        stdout.WriteLine($"device: {device.type.ToString().ToLowerInvariant()}, threads: {options.Threads ?? TrainingOptions.DefaultThreads(options.BatchSize)}");
+        stdout.WriteLine($"device: {device.type.ToString().ToLowerInvariant()}, threads: {options.ThreadCount}");
         stdout.WriteLine(RecipeDescription.Describe(options));
         stdout.WriteLine("start training ...");
         using var progress = new ConsoleProgressBar(stderr);

@@ -46,6 +46,9 @@ public sealed class LeNet : Module<Tensor, Tensor>
     public Activation Activation { get; }
     public int NumClasses { get; }
 
+    /// <summary>Where the model's weights are (the CPU or a GPU): inputs must be moved there.</summary>
+    public Device Device => parameters().First().device;
+
     public LeNet(int numClasses = 10, Activation activation = Activation.Sigmoid) : base(nameof(LeNet))
     {
         TorchRuntime.Initialize();

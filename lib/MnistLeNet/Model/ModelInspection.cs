@@ -18,10 +18,7 @@ public static class ModelInspection
         var weight = model.named_parameters().Single(p => p.name == "conv1.weight").parameter;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var w = weight.detach().cpu();
-        int filters = (int)w.shape[0], size = (int)(w.numel() / filters);
-        var flat = w.data<float>().ToArray();
-        return Enumerable.Range(0, filters).Select(f => flat.AsSpan(f * size, size).ToArray()).ToArray();
+        return TensorRows.Of(weight, rows: (int)weight.shape[0]);
     }
 
     /// <summary>
@@ -40,16 +37,12 @@ public static class ModelInspection
         if (image.numel() != 28 * 28)
             throw new ArgumentException($"expected one 28×28 image, got shape [{string.Join(",", image.shape)}]", nameof(image));
 
-        var device = model.parameters().First().device;
+        var device = model.Device;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = image.reshape(1, 1, 28, 28).to(device);
         for (int i = 0; i <= last; i++) x = model.Steps[i].Apply(x);
-        x = x.cpu();
-        int channels = x.dim() == 4 ? (int)x.shape[1] : 1;
-        int size = (int)(x.numel() / channels);
-        var flat = x.contiguous().data<float>().ToArray();
-        return Enumerable.Range(0, channels).Select(c => flat.AsSpan(c * size, size).ToArray()).ToArray();
+        return TensorRows.Of(x, rows: x.dim() == 4 ? (int)x.shape[1] : 1);
     }
 
     /// <summary>The width of square feature maps (e.g. 24 for maps of 576 values), for <c>Plots.FeatureMaps</c>.</summary>

@@ -19,7 +19,7 @@ public static class ModelSummary
         var rows = new List<LayerSummary> { new("input", inputShape, 0) };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var device = model.parameters().First().device;
+        var device = model.Device;
         var x = zeros(inputShape, device: device);
         foreach (var (name, apply) in model.Steps)
         {

@@ -123,13 +123,13 @@ public static class TorchRuntime
 
     /// <summary>A libtorch_cpu.so on the system library path (e.g. from Debian's python3-torch), if any.</summary>
     static string? SystemLibtorch() =>
-        (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(SystemLibraryDirectories)
-            .Select(d => Path.Combine(d, "libtorch_cpu.so"))
-            .FirstOrDefault(File.Exists);
+        SystemLibraryPath().Select(d => Path.Combine(d, "libtorch_cpu.so")).FirstOrDefault(File.Exists);
 
-    static readonly string[] SystemLibraryDirectories =
-        ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"];
+    /// <summary>Where the dynamic loader finds libraries by name: LD_LIBRARY_PATH, then the usual system folders.</summary>
+    static IEnumerable<string> SystemLibraryPath() =>
+        (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"])
+            .Select(d => d.TrimEnd('/'));
 
     /// <summary>True when the libstdc++ this process uses defines <paramref name="version"/>.</summary>
     internal static bool HostLibStdCxxHas(string version)
@@ -212,8 +212,7 @@ public static class TorchRuntime
     /// from the package folder; those are the same files, and fine.)</summary>
     static void ThrowIfForeignLibtorchLoaded()
     {
-        var searchPath = (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(SystemLibraryDirectories).Select(d => d.TrimEnd('/')).ToHashSet();
+        var searchPath = SystemLibraryPath().ToHashSet();
         var loaded = LoadedLibraries().Where(p => LibtorchPreloadOrder.Contains(Path.GetFileName(p))).ToList();
         var foreign = loaded.Where(p => searchPath.Contains(Path.GetDirectoryName(p)!))
             .Concat(loaded.GroupBy(Path.GetFileName).Where(g => g.Count() > 1).SelectMany(g => g))

@@ -20,7 +20,7 @@ public static class ConfusionMatrix
     public static int[,] Compute(LeNet model, MnistDataset data, int batchSize = LeNet.InferenceBatchSize)
     {
         var counts = new int[model.NumClasses, model.NumClasses];
-        var device = model.parameters().First().device;
+        var device = model.Device;
         using var evalMode = EvalMode.Enter(model);
         using var noGrad = no_grad();
         foreach (var batch in new BatchLoader(data, batchSize) { Device = device })

@@ -25,11 +25,9 @@ public static class Predictor
         using var noGrad = no_grad();
         using var evalMode = EvalMode.Enter(model);
         var batch = images.dim() == 3 ? images.unsqueeze(0) : images;
-        var device = model.parameters().First().device;
-        var probabilities = nn.functional.softmax(model.forward(batch.to(device)), dim: 1).cpu();
-        int n = (int)probabilities.shape[0], k = (int)probabilities.shape[1];
-        var flat = probabilities.data<float>().ToArray();
-        return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * k, k).ToArray()).ToArray();
+        var device = model.Device;
+        var probabilities = nn.functional.softmax(model.forward(batch.to(device)), dim: 1);
+        return TensorRows.Of(probabilities, rows: (int)probabilities.shape[0]);
     }
 
     /// <summary>Predicts image <paramref name="index"/> of <paramref name="data"/>.</summary>

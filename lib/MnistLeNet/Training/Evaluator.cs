@@ -13,7 +13,7 @@ public static class Evaluator
 {
     public static Evaluation Evaluate(LeNet model, MnistDataset data, int batchSize = LeNet.InferenceBatchSize)
     {
-        var device = model.parameters().First().device;
+        var device = model.Device;
         using var evalMode = EvalMode.Enter(model);
         using var noGrad = torch.no_grad();
         using var lossFn = nn.CrossEntropyLoss(reduction: nn.Reduction.Sum);

@@ -73,6 +73,9 @@ public sealed record TrainingOptions
     /// <summary>A good number of CPU threads for this batch size (see <see cref="Native.CpuThreads"/>).</summary>
     public static int DefaultThreads(int batchSize) => Native.CpuThreads.For(batchSize);
 
+    /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
+    public int ThreadCount => Threads ?? DefaultThreads(BatchSize);
+
     /// <summary>Checks every value, naming the first bad one.</summary>
     public TrainingOptions Validated()
     {

@@ -14,7 +14,7 @@ Console.WriteLine($"libtorch {TorchRuntime.Initialize().TorchVersion}");
 // 1 · data
 using var train = MnistDataset.Load(MnistSplit.Train);
 using var test = MnistDataset.Load(MnistSplit.Test);
-Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test[0].Label}");
+Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test.LabelBytes[0]}");
 
 // 3 · the model
 var options = QuickMode.Apply(TrainingOptions.Classic);

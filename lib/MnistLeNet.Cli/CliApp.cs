@@ -12,7 +12,7 @@ namespace MnistLeNet.Cli;
 /// <summary>The command-line program: parses arguments, calls the library, prints results.</summary>
 public static class CliApp
 {
-    public const string DefaultModelPath = "mnist.dat";
+    public const string DefaultModelPath = SavedModel.DefaultFileName;
 
     public const string Usage = """
         Usage: mnist-lenet <command> [options]

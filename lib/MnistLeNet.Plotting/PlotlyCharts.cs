@@ -23,9 +23,7 @@ public static class PlotlyCharts
     /// <summary>The plotly.min.js that Plotly.NET.dll carries as a resource (no CDN needed).</summary>
     public static string PlotlyJs()
     {
-        var asm = typeof(GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
-        using var s = asm.GetManifestResourceStream(name)!;
+        using var s = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyJsResourceName())!;
         using var r = new StreamReader(s);
         return r.ReadToEnd();
     }
@@ -33,12 +31,13 @@ public static class PlotlyCharts
     /// <summary>Version of the embedded plotly.js, e.g. "2.28.0".</summary>
     public static string PlotlyJsVersion()
     {
-        var name = typeof(GenericChart).Assembly.GetManifestResourceNames()
-            .Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
-        // "Plotly.NET.plotly-2.28.0.min.js"
+        var name = PlotlyJsResourceName(); // "Plotly.NET.plotly-2.28.0.min.js"
         var start = name.IndexOf("plotly-", StringComparison.Ordinal) + "plotly-".Length;
         return name[start..^".min.js".Length];
     }
+
+    private static string PlotlyJsResourceName() =>
+        typeof(GenericChart).Assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
 
     // ---------- charts ----------
 
@@ -382,8 +381,7 @@ public static class PlotlyCharts
     private static void StyleImageAxes(Layout l, string x, string y)
     {
         StyleAxis(l, x, reversed: false);
-        StyleAxis(l, y, reversed: true);
-        AxisOf(l, y).SetProperty("scaleanchor", x[0] + x[5..]); // "x", "x2", ...
+        StyleAxis(l, y, reversed: true); // also anchors the y axis to its x axis (square pixels)
     }
 
     private static void StyleAxis(Layout l, string name, bool reversed)

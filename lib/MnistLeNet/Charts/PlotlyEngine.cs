@@ -34,7 +34,7 @@ public static class PlotlyEngine
     static readonly object Gate = new();
     static Type? _builder;
     static readonly ConcurrentDictionary<string, MethodInfo> Methods = new();
-    static string? _plotlyJs;
+    static string? _plotlyJs, _plotlyJsVersion, _inlinePlotlyJs;
     static int _plotlyJsSent;
 
     /// <summary>How notebook fragments carry plotly.js (see <see cref="PlotlyJsMode"/>).</summary>
@@ -67,7 +67,7 @@ public static class PlotlyEngine
     /// <summary>plotly.min.js (from Plotly.NET's resources).</summary>
     public static string PlotlyJs => _plotlyJs ??= Invoke("PlotlyJs");
 
-    public static string PlotlyJsVersion => Invoke("PlotlyJsVersion");
+    public static string PlotlyJsVersion => _plotlyJsVersion ??= Invoke("PlotlyJsVersion");
 
     /// <summary>
     /// A &lt;script&gt; that defines window.Plotly unless it is already defined. plotly.js is a UMD
@@ -81,8 +81,9 @@ public static class PlotlyEngine
         return InlinePlotlyJs();
     }
 
-    /// <summary>plotly.js in a script element that defines window.Plotly once (see <see cref="PlotlyScript"/>).</summary>
-    static string InlinePlotlyJs() =>
+    /// <summary>plotly.js in a script element that defines window.Plotly once (see <see cref="PlotlyScript"/>).
+    /// Built once: it is 3.6 MB, and every standalone page and notebook fragment that carries it needs it.</summary>
+    static string InlinePlotlyJs() => _inlinePlotlyJs ??=
         "<script type=\"text/javascript\">if (!window.Plotly) { (function (define, module, exports) {\n"
         + EscapeScript(PlotlyJs)
         + "\n}).call(window); }</script>";

@@ -27,7 +27,7 @@ public static class SavedModel
         var options = TrainingOptions.Fast with { Epochs = 1 };
         log.WriteLine($"No saved model at {Path.GetFullPath(path)} (notebook 4 makes one). Training a quick one instead: {RecipeDescription.Describe(options)} ...");
         var quick = options.CreateModel();
-        var history = new Trainer(quick, options, DeviceChoice.Resolve("auto")).Fit(train, test);
+        var history = new Trainer(quick, options).Fit(train, test);
         ModelFile.Save(quick, path);
         log.WriteLine($"Done in {history.Epochs.Sum(e => e.TrainSeconds):F0} s: test accuracy {history.FinalAccuracy:P2}; saved to {Path.GetFullPath(path)}.");
         quick.to(torch.CPU).eval(); // like a loaded model: on the CPU, in evaluation mode

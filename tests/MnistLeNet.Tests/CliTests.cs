@@ -78,6 +78,7 @@ public class CliTests
         Assert.InRange(trained.GetProperty("test_accuracy")[0].GetDouble(), 0.5, 1.0);
         Assert.True(trained.GetProperty("train_images_per_second").GetDouble() > 0);
         Assert.Equal(model, trained.GetProperty("model").GetString());
+        AssertTrainingChartShows(trained, train.Out, dir);
 
         var predict = Run("predict", "--model", model, "--index", "0", "--json");
         Assert.Equal(0, predict.Code);
@@ -93,6 +94,23 @@ public class CliTests
         Assert.Equal(0, evaluate.Code);
         Assert.Equal(trained.GetProperty("test_accuracy")[0].GetDouble(),
             JsonDocument.Parse(LastLine(evaluate.Out)).RootElement.GetProperty("accuracy").GetDouble(), 4);
+    }
+
+    /// <summary>train wrote an offline chart next to the model, showing this run's numbers.</summary>
+    static void AssertTrainingChartShows(JsonElement trained, string stdout, TempDir dir)
+    {
+        var chart = dir.File("m.training.html");
+        Assert.Contains($"training chart (opens offline in a browser) saved to {chart}", stdout);
+        Assert.Equal(chart, trained.GetProperty("training_chart").GetString());
+        Assert.Equal(["m.dat", "m.training.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+
+        var page = File.ReadAllText(chart);
+        Assert.Contains("Plotly.newPlot", page);
+        var figure = page[(page.IndexOf("var fig = ", StringComparison.Ordinal) + "var fig = ".Length)..];
+        figure = figure[..figure.IndexOf(";\nvar id", StringComparison.Ordinal)];
+        var traces = JsonDocument.Parse(figure).RootElement.GetProperty("data").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        var accuracy = traces["test accuracy"].GetProperty("y").EnumerateArray().Select(v => Math.Round(v.GetDouble(), 4));
+        Assert.Equal(trained.GetProperty("test_accuracy").EnumerateArray().Select(v => v.GetDouble()), accuracy);
     }
 
     static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];

@@ -6,24 +6,31 @@ using TorchSharp;
 
 namespace MnistLeNet.Tests;
 
-public sealed class ConfusionMatrixTests : IDisposable
+/// <summary>A briefly trained model, shared by the tests of one class: right often enough to have a
+/// diagonal, wrong often enough to have mistakes.</summary>
+public sealed class BrieflyTrainedModel : IDisposable
 {
-    // A briefly trained model: right often enough to have a diagonal, wrong often enough to have mistakes.
-    readonly MnistDataset _test = Mnist.Test.Take(1000);
-    readonly LeNet _model;
+    public MnistDataset Test { get; } = Mnist.Test.Take(1000);
+    public LeNet Model { get; }
 
-    public ConfusionMatrixTests()
+    public BrieflyTrainedModel()
     {
         var options = TrainingOptions.Fast with { Epochs = 1, TrainLimit = 3000 };
-        _model = options.CreateModel();
-        new Trainer(_model, options, torch.CPU).Fit(Mnist.Train, _test);
+        Model = options.CreateModel();
+        new Trainer(Model, options, torch.CPU).Fit(Mnist.Train, Test);
     }
 
     public void Dispose()
     {
-        _model.Dispose();
-        _test.Dispose();
+        Model.Dispose();
+        Test.Dispose();
     }
+}
+
+public sealed class ConfusionMatrixTests(BrieflyTrainedModel trained) : IClassFixture<BrieflyTrainedModel>
+{
+    readonly MnistDataset _test = trained.Test;
+    readonly LeNet _model = trained.Model;
 
     [Fact]
     public void Rows_sum_to_the_class_counts_and_the_diagonal_to_the_correct_answers()

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
 
@@ -29,14 +28,7 @@ public class DevContainerTests
     static readonly string[] LifecycleCommands =
         ["initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand", "postAttachCommand"];
 
-    static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"Notebooks.sln not found above {AppContext.BaseDirectory}");
-    });
-
-    static string RepoPath(string relative) => Path.Combine(Root.Value, relative);
+    static string RepoPath(string relative) => Path.Combine(NotebookRun.RepositoryRoot, relative);
 
     static JsonElement LoadConfig(string relative)
     {
@@ -74,27 +66,8 @@ public class DevContainerTests
         .Distinct()
         .ToArray();
 
-    static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = Root.Value,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (key, value) in env ?? new Dictionary<string, string?>())
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-        using var p = Process.Start(start)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), $"{file} {string.Join(' ', args)} did not finish");
-        return (p.ExitCode, stdout, stderr.Result);
-    }
+    static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, IDictionary<string, string?>? env = null) =>
+        ChildProcess.Run(file, args, NotebookRun.RepositoryRoot, TimeSpan.FromMinutes(2), env);
 
     public static TheoryData<string> Configs => new() { CpuConfig, GpuConfig };
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using MnistLeNet.Tutorial;
 
 namespace MnistLeNet.Tests;
 
@@ -7,19 +7,13 @@ namespace MnistLeNet.Tests;
 public class FileBasedAppTests
 {
     [Fact]
-    public async Task The_tutorial_runs_as_a_file_based_app()
+    public void The_tutorial_runs_as_a_file_based_app()
     {
-        var workDir = Directory.CreateDirectory(Path.Combine(NotebookRun.RepositoryRoot, ".notebook-run", "file-based-app")).FullName;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("run");
-        start.ArgumentList.Add(Path.Combine(NotebookRun.RepositoryRoot, "examples", "tutorial.cs"));
-        start.Environment["MNIST_LENET_QUICK"] = "1";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var workDir = Directory.CreateDirectory(Path.Combine(NotebookRun.ScratchDirectory, "file-based-app")).FullName;
+        var (code, stdout, stderr) = ChildProcess.Run("dotnet", ["run", Path.Combine(NotebookRun.RepositoryRoot, "examples", "tutorial.cs")],
+            workDir, TimeSpan.FromMinutes(5), new Dictionary<string, string?> { [QuickMode.Variable] = "1" });
 
-        Assert.True(process.ExitCode == 0, stdout + await stderr);
+        Assert.True(code == 0, stdout + stderr);
         Assert.Contains("QUICK MODE", stdout);
         Assert.Contains("[validation] epoch 1", stdout);
         Assert.Contains("test image 0: label 7, predicted 7", stdout);

@@ -16,7 +16,7 @@ public class ForeignLibtorchTests
         var someLibrary = new[] { "/usr/lib/x86_64-linux-gnu/libz.so.1", "/lib/x86_64-linux-gnu/libz.so.1" }.First(File.Exists);
         File.Copy(someLibrary, Path.Combine(fakeDir, "libtorch_cpu.so"));
 
-        var library = Path.Combine(NotebookRun.RepositoryRoot, "lib", "MnistLeNet", "bin", "Release", "net10.0", "MnistLeNet.dll");
+        var library = NotebookRun.NotebookLibraryPath;
         var notebook = dir.File("probe.ipynb");
         File.WriteAllText(notebook, """
             {"cells": [

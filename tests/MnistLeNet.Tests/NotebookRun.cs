@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using MnistLeNet.Tutorial;
 
 namespace MnistLeNet.Tests;
 
@@ -17,6 +17,9 @@ public sealed class NotebookRun
     public static string ScratchDirectory => Path.Combine(RepositoryRoot, ".notebook-run");
     public static string ExecutedDirectory => Path.Combine(NotebookDirectory, "executed");
 
+    /// <summary>The library the notebooks' <c>#r</c> line loads.</summary>
+    public static string NotebookLibraryPath => Path.Combine(RepositoryRoot, "lib", "MnistLeNet", "bin", "Release", "net10.0", "MnistLeNet.dll");
+
     public string Name { get; }
     public int ExitCode { get; }
     public string Log { get; }
@@ -31,29 +34,17 @@ public sealed class NotebookRun
         var name = Path.GetFileName(notebookPath);
         var output = Path.Combine(ExecutedDirectory, name);
         File.Delete(output);
-        var start = new ProcessStartInfo("dotnet")
+        var variables = new Dictionary<string, string?>
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            [QuickMode.Variable] = "1",
+            ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", // numbers print the same on every machine
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
-        foreach (var arg in new[] { "repl", "--run", notebookPath, "--exit-after-run", "--output-path", output })
-            start.ArgumentList.Add(arg);
-        start.Environment["MNIST_LENET_QUICK"] = "1";
-        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1"; // numbers print the same on every machine
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{name}: still running after 10 minutes");
-        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        var (code, stdout, stderr) = ChildProcess.Run("dotnet", ["repl", "--run", notebookPath, "--exit-after-run", "--output-path", output],
+            workingDirectory, TimeSpan.FromMinutes(10), variables);
         var executed = File.Exists(output) ? JsonNode.Parse(File.ReadAllText(output))!.AsObject() : null;
-        return new NotebookRun(name, process.ExitCode, stdout.Result + stderr.Result, executed);
+        return new NotebookRun(name, code, stdout + stderr, executed);
     }
 
     /// <summary>Every output of every code cell, in order.</summary>
@@ -83,7 +74,7 @@ public sealed class NotebookRun
     /// </summary>
     public static void EnsureNotebookLibraryIsCurrent()
     {
-        var path = Path.Combine(RepositoryRoot, "lib", "MnistLeNet", "bin", "Release", "net10.0", "MnistLeNet.dll");
+        var path = NotebookLibraryPath;
         var tested = typeof(MnistLeNet.Model.LeNet).Module.ModuleVersionId;
         Guid built = Guid.Empty;
         if (File.Exists(path))

@@ -33,29 +33,24 @@ public class TrainingTests
     public void The_same_seed_gives_the_same_model()
     {
         var options = Quick with { Epochs = 1, TrainLimit = 640 };
-        using var test = Mnist.Test.Take(100);
-        float[] Train()
-        {
-            using var model = options.CreateModel();
-            new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test);
-            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-        }
-        Assert.Equal(Train(), Train());
+        Assert.Equal(TrainedParameters(options), TrainedParameters(options));
     }
 
     [Fact]
     public void The_one_cycle_schedule_is_applied()
     {
         var constant = Quick with { Epochs = 1, TrainLimit = 640 };
-        using var test = Mnist.Test.Take(100);
-        float[] Train(TrainingOptions options)
-        {
-            using var model = options.CreateModel();
-            new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test);
-            return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-        }
-        Assert.NotEqual(Train(constant), Train(constant with { Schedule = ScheduleKind.OneCycle }));
+        Assert.NotEqual(TrainedParameters(constant), TrainedParameters(constant with { Schedule = ScheduleKind.OneCycle }));
         Assert.Contains("one-cycle", RecipeDescription.Describe(constant with { Schedule = ScheduleKind.OneCycle }));
+    }
+
+    /// <summary>Trains a fresh model with <paramref name="options"/> and returns all its weights, in order.</summary>
+    static float[] TrainedParameters(TrainingOptions options)
+    {
+        using var test = Mnist.Test.Take(100);
+        using var model = options.CreateModel();
+        new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test);
+        return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
     }
 
     [Fact]

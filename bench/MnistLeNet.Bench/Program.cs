@@ -41,9 +41,10 @@ var peerMissing = peer.Missing;
 Console.WriteLine(peerMissing is null ? $"PyTorch peer: {peer.Folder}" : $"PyTorch peer NOT available: {peerMissing}");
 Console.WriteLine();
 
-report.Add("MNIST load (s)", Measurements.LoadSeconds(dataDir), lowerIsBetter: true, target: "<= 0.3");
-using var train = MnistDataset.Load(MnistSplit.Train, dataDir, download: false);
-using var test = MnistDataset.Load(MnistSplit.Test, dataDir, download: false);
+var (loadSeconds, train, test) = Measurements.Load(dataDir);
+using var trainData = train;
+using var testData = test;
+report.Add("MNIST load (s)", loadSeconds, lowerIsBetter: true, target: "<= 0.3");
 using var testSubset = test.Take(1000);
 
 // Timings on shared machines drift by ±30% within minutes, so every configuration runs in each of
@@ -75,7 +76,7 @@ foreach (var recipe in new[] { "classic", "fast" })
 {
     var one = report.Value($"train {recipe} 1 thread (images/s)");
     var two = report.Value($"train {recipe} 2 threads (images/s)");
-    var defaultThreads = TrainingOptions.DefaultThreads(TrainingOptions.ForRecipe(recipe).BatchSize);
+    var defaultThreads = TrainingOptions.ForRecipe(recipe).ThreadCount;
     Console.WriteLine($"  {recipe}: default threads {defaultThreads}; 2 threads vs 1: {two / one:F2}x");
 }
 

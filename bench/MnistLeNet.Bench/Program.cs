@@ -84,6 +84,9 @@ foreach (var recipe in new[] { "classic", "fast" })
 report.Add("evaluation, 10,000 test images, 2 threads (images/s)",
     Median(Enumerable.Range(0, rounds).Select(_ => Measurements.EvalImagesPerSecond(test, threads: 2))),
     peer: PeerMedian("fast-2", "eval_images_per_s"), target: ">= 2x PyTorch");
+report.Add("evaluation, plain model (no fast pooling), 2 threads (images/s)",
+    Median(Enumerable.Range(0, rounds).Select(_ => Measurements.EvalImagesPerSecond(test, threads: 2, plain: true))),
+    peer: PeerMedian("fast-2", "eval_images_per_s"));
 var (median, p99) = Measurements.SingleImageLatencyMs(test);
 report.Add("single-image prediction, median (ms)", median, lowerIsBetter: true, target: "<= 0.3");
 report.Add("single-image prediction, p99 (ms)", p99, lowerIsBetter: true);

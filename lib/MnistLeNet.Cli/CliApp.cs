@@ -12,7 +12,7 @@ namespace MnistLeNet.Cli;
 /// <summary>The command-line program: parses arguments, calls the library, prints results.</summary>
 public static class CliApp
 {
-    public const string DefaultModelPath = SavedModel.DefaultFileName;
+    public const string DefaultModelPath = "mnist.dat";
 
     public const string Usage = """
         Usage: mnist-lenet <command> [options]
@@ -194,7 +194,7 @@ public static class CliApp
         return 0;
     }
 
-    static void WritePrediction(TextWriter stdout, Prediction.Prediction p)
+    static void WritePrediction(TextWriter stdout, ImagePrediction p)
     {
         stdout.WriteLine($"test image {p.Index}: label {p.Label}, predicted {p.Predicted} with probability {p.Confidence:F5}");
         stdout.WriteLine("probabilities 0-9: [" + string.Join(" ", p.Probabilities.Select(v => v.ToString("0.0000000e+00", System.Globalization.CultureInfo.InvariantCulture))) + "]");

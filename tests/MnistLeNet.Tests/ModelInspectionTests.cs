@@ -40,31 +40,35 @@ public class ModelInspectionTests
     }
 
     [Fact]
-    public void Feature_maps_stop_after_the_first_step_of_that_name()
+    public void Feature_maps_of_later_layers_are_what_those_layers_output()
     {
         using var model = new LeNet();
         using var image = Mnist.Test[3].Image;
         var conv1 = ModelInspection.FeatureMaps(model, image, "conv1");
-        var sigmoid = ModelInspection.FeatureMaps(model, image.reshape(28, 28), "sigmoid"); // the first sigmoid: right after conv1
-        Assert.Equal(6, sigmoid.Length);
-        Assert.Equal(1 / (1 + Math.Exp(-conv1[2][100])), sigmoid[2][100], 5);
+        var pooled = ModelInspection.FeatureMaps(model, image.reshape(28, 28), "max_pool1"); // pooling the sigmoid of conv1
+        Assert.Equal(6, pooled.Length);
+        Assert.Equal(12, ModelInspection.MapWidth(pooled));
+        static double Sigmoid(float v) => 1 / (1 + Math.Exp(-v));
+        var square = new[] { conv1[2][0], conv1[2][1], conv1[2][24], conv1[2][25] }.Max();
+        Assert.Equal(Sigmoid(square), pooled[2][0], 5);
 
         var conv2 = ModelInspection.FeatureMaps(model, image.reshape(1, 1, 28, 28), "conv2");
         Assert.Equal(16, conv2.Length);
         Assert.Equal(8, ModelInspection.MapWidth(conv2));
 
         using var logits = model.forward(image.unsqueeze(0)).detach();
-        var fc2 = Assert.Single(ModelInspection.FeatureMaps(model, image, "fc2")); // after flatten: one array
+        var fc2 = Assert.Single(ModelInspection.FeatureMaps(model, image, "fc2")); // no channels: one array
         Assert.Equal(logits[0, 4].item<float>(), fc2[4], 5);
     }
 
     [Fact]
-    public void An_unknown_step_names_the_steps_there_are()
+    public void An_unknown_layer_names_the_layers_there_are()
     {
         using var model = new LeNet();
         using var image = Mnist.Test[0].Image;
         var e = Assert.Throws<ArgumentException>(() => ModelInspection.FeatureMaps(model, image, "conv9"));
-        Assert.Contains("conv1, sigmoid, max_pool1", e.Message);
+        Assert.Contains("conv1", e.Message);
+        Assert.Contains("max_pool1", e.Message);
         Assert.Throws<ArgumentException>(() => ModelInspection.FeatureMaps(model, Mnist.Test.Images[..2], "conv1"));
     }
 }

@@ -1,5 +1,6 @@
 using MnistLeNet.Data;
 using MnistLeNet.Model;
+using MnistLeNet.Prediction;
 using MnistLeNet.Training;
 using TorchSharp;
 

@@ -1,6 +1,4 @@
 using MnistLeNet.Data;
-using MnistLeNet.Model;
-using MnistLeNet.Prediction;
 using MnistLeNet.Training;
 using MnistLeNet.Tutorial;
 using TorchSharp;
@@ -9,24 +7,6 @@ namespace MnistLeNet.Tests;
 
 public class TutorialHelpersTests
 {
-    [Fact]
-    public void Without_a_saved_model_a_quick_one_is_trained_saved_and_returned_on_the_cpu()
-    {
-        using var dir = new TempDir();
-        var log = new StringWriter();
-        using var model = SavedModel.LoadOrTrainQuick(dir.File("mnist.dat"), Mnist.Train, Mnist.Test, log);
-
-        Assert.Contains("No saved model", log.ToString());
-        Assert.True(File.Exists(dir.File("mnist.dat")));
-        Assert.Equal(DeviceType.CPU, model.parameters().First().device_type);
-        Assert.False(model.training);
-        Assert.Equal(7, Predictor.Predict(model, Mnist.Test, 0).Predicted);
-
-        var again = new StringWriter();
-        using var loaded = SavedModel.LoadOrTrainQuick(dir.File("mnist.dat"), Mnist.Train, Mnist.Test, again);
-        Assert.Contains("Loaded the trained relu LeNet", again.ToString());
-    }
-
     [Fact]
     public void Paddle_initialisation_gives_the_early_layers_much_larger_gradients()
     {
@@ -39,22 +19,19 @@ public class TutorialHelpersTests
     }
 
     [Fact]
-    public void Quick_mode_shortens_to_one_epoch_only_when_the_variable_is_set()
+    public void Training_progress_records_epochs_and_logged_batches_and_shows_nothing_outside_a_kernel()
     {
-        var before = Environment.GetEnvironmentVariable(QuickMode.Variable);
-        try
-        {
-            Environment.SetEnvironmentVariable(QuickMode.Variable, null);
-            Assert.Equal(5, QuickMode.Apply(TrainingOptions.Classic).Epochs);
-            Assert.StartsWith("Full run: 5 epochs", QuickMode.Describe(TrainingOptions.Classic));
-            Environment.SetEnvironmentVariable(QuickMode.Variable, "1");
-            Assert.Equal(1, QuickMode.Apply(TrainingOptions.Classic).Epochs);
-            Assert.StartsWith("QUICK MODE", QuickMode.Describe(QuickMode.Apply(TrainingOptions.Classic)));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(QuickMode.Variable, before);
-        }
+        Assert.Null(NotebookKernel.Display("x"));
+        Assert.Equal(CancellationToken.None, NotebookKernel.CellCancellation);
+        var progress = new TrainingProgress(batchesPerEpoch: 4, logEvery: 2);
+        progress.Start(epochs: 1);
+        for (int batch = 0; batch < 4; batch++) progress.Batch(epoch: 1, batchId: batch, loss: batch + 1, images: batch == 3 ? 5 : 10);
+        progress.Epoch(1, testAccuracy: 0.5, testLoss: 0.7);
+        progress.Finish();
+        Assert.Equal([0, 2], progress.History.LoggedBatches.Select(b => b.BatchId));
+        var epoch = Assert.Single(progress.History.Epochs);
+        Assert.Equal((1 * 10 + 2 * 10 + 3 * 10 + 4 * 5) / 35.0, epoch.TrainLoss, 10);
+        Assert.Equal((35, 0.5, 0.7), (epoch.TrainImages, epoch.TestAccuracy, epoch.TestLoss));
     }
 
     [Fact]

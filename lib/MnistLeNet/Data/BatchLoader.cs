@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Data;
 
-/// <summary>A mini-batch: images [B,1,28,28] and labels [B]. Dispose it when done (or let a dispose scope do it).</summary>
+/// <summary>A mini-batch: images [B,1,28,28] and labels [B].</summary>
 public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
 {
     public int Size => (int)Labels.shape[0];
@@ -20,7 +20,8 @@ public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
 /// With <paramref name="shuffle"/>, every pass (epoch) visits the images in a new random order,
 /// drawn from a generator seeded with <paramref name="seed"/>: the same seed gives the same orders.
 /// Batches are sliced from the dataset's tensors with <c>index_select</c>, without copying images
-/// one by one. The last batch may be smaller.
+/// one by one. The last batch may be smaller. A batch belongs to the loop: its tensors are freed when
+/// the loop moves on to the next batch (or ends), so a long loop never piles up native memory.
 /// </summary>
 public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffle = false, long seed = 0) : IEnumerable<Batch>
 {
@@ -50,7 +51,9 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
                 using var index = order.narrow(0, start, size);
                 batch = new Batch(Dataset.Images.index_select(0, index), Dataset.Labels.index_select(0, index));
             }
-            yield return Device is null ? batch : MoveTo(batch, Device);
+            if (Device is not null) batch = MoveTo(batch, Device);
+            try { yield return batch; }
+            finally { batch.Dispose(); }
         }
     }
 

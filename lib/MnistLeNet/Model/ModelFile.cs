@@ -21,7 +21,7 @@ public static class ModelFile
         writer.Write(FormatName);
         writer.Write(FormatVersion);
         writer.Write(model.Activation.ToString());
-        writer.Write(model.NumClasses);
+        writer.Write((int)model.fc2.weight!.shape[0]);
         model.save(writer);
     });
 

@@ -2,30 +2,29 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Model;
 
-/// <summary>One row of a model summary: a step, the shape it outputs and the parameters it owns.</summary>
+/// <summary>One row of a model summary: a layer, the shape it outputs and the parameters it owns.</summary>
 public sealed record LayerSummary(string Name, long[] OutputShape, long Parameters)
 {
     public string Shape => "[" + string.Join(",", OutputShape) + "]";
 }
 
-/// <summary>Traces a real input through LeNet step by step and reports every shape.</summary>
+/// <summary>
+/// Runs a real input through a model and reports, for every layer (named child module), the shape it
+/// output and how many parameters it owns. It listens with forward hooks, so it reports what the
+/// model's own <c>forward</c> did, in the order it did it; functions without parameters that
+/// <c>forward</c> calls directly (sigmoid, reshape) are not layers and do not appear.
+/// </summary>
 public static class ModelSummary
 {
-    /// <summary>Shapes and parameter counts for an input of shape <paramref name="inputShape"/> (default [1,1,28,28]).</summary>
-    public static IReadOnlyList<LayerSummary> Of(LeNet model, params long[] inputShape)
+    /// <summary>The summary for an input of shape <paramref name="inputShape"/> (default [1,1,28,28]).</summary>
+    public static IReadOnlyList<LayerSummary> Of(nn.Module<Tensor, Tensor> model, params long[] inputShape)
     {
         if (inputShape.Length == 0) inputShape = [1, 1, 28, 28];
-        var parameters = model.named_children().ToDictionary(c => c.name, c => c.module.parameters().Sum(p => p.numel()));
         var rows = new List<LayerSummary> { new("input", inputShape, 0) };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var device = model.Device;
-        var x = zeros(inputShape, device: device);
-        foreach (var (name, apply) in model.Steps)
-        {
-            x = apply(x);
-            rows.Add(new LayerSummary(name, x.shape, parameters.GetValueOrDefault(name)));
-        }
+        LayerOutputs.Capture(model, zeros(inputShape, device: Prediction.Inference.DeviceOf(model)),
+            (name, layer, result) => rows.Add(new LayerSummary(name, result.shape, layer.parameters().Sum(p => p.numel()))));
         return rows;
     }
 

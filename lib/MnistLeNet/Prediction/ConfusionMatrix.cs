@@ -1,6 +1,4 @@
 using MnistLeNet.Data;
-using MnistLeNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MnistLeNet.Prediction;
@@ -13,25 +11,15 @@ namespace MnistLeNet.Prediction;
 /// </summary>
 public static class ConfusionMatrix
 {
-    /// <summary>
-    /// Runs the model over the whole dataset (in batches, without gradients) and counts
-    /// (true label, predicted digit) pairs. Row r sums to the number of images of digit r.
-    /// </summary>
-    public static int[,] Compute(LeNet model, MnistDataset data, int batchSize = LeNet.InferenceBatchSize)
+    /// <summary>Counts (true label, predicted digit) pairs over the whole dataset. Row r sums to the number of images of digit r.</summary>
+    public static int[,] Compute(nn.Module<Tensor, Tensor> model, MnistDataset data)
     {
-        var counts = new int[model.NumClasses, model.NumClasses];
-        var device = model.Device;
-        using var evalMode = EvalMode.Enter(model);
-        using var noGrad = no_grad();
-        foreach (var batch in new BatchLoader(data, batchSize) { Device = device })
+        var counts = new int[MnistDataset.NumClasses, MnistDataset.NumClasses];
+        foreach (var batch in Inference.Batches(model, data))
         {
-            using (batch)
-            using (var scope = NewDisposeScope())
-            {
-                var predicted = model.forward(batch.Images).argmax(1).cpu().data<long>().ToArray();
-                var labels = batch.Labels.cpu().data<long>().ToArray();
-                for (int i = 0; i < labels.Length; i++) counts[labels[i], predicted[i]]++;
-            }
+            var predicted = batch.Logits.argmax(1).cpu().data<long>().ToArray();
+            var labels = batch.Labels.cpu().data<long>().ToArray();
+            for (int i = 0; i < labels.Length; i++) counts[labels[i], predicted[i]]++;
         }
         return counts;
     }

@@ -1,5 +1,5 @@
 using MnistLeNet.Data;
-using MnistLeNet.Model;
+using static TorchSharp.torch;
 
 namespace MnistLeNet.Prediction;
 
@@ -11,14 +11,20 @@ public static class Mistakes
     /// images where the model is most convinced of a wrong digit (often badly written or mislabelled
     /// digits). Fewer are returned when the model makes fewer mistakes.
     /// </summary>
-    public static IReadOnlyList<Prediction> MostConfidentMistakes(LeNet model, MnistDataset data, int count, int batchSize = LeNet.InferenceBatchSize)
+    public static IReadOnlyList<ImagePrediction> MostConfidentMistakes(nn.Module<Tensor, Tensor> model, MnistDataset data, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Enumerable.Range(0, data.Count).Chunk(batchSize)
-            .SelectMany(indices => Predictor.PredictMany(model, data, indices))
-            .Where(p => !p.Correct)
-            .OrderByDescending(p => p.Confidence).ThenBy(p => p.Index)
-            .Take(count)
-            .ToList();
+        var wrong = new List<ImagePrediction>();
+        foreach (var batch in Inference.Batches(model, data))
+        {
+            var rows = Predictor.Rows(nn.functional.softmax(batch.Logits, dim: 1));
+            for (int row = 0; row < rows.Length; row++)
+            {
+                int index = batch.FirstIndex + row;
+                var prediction = new ImagePrediction(index, data.LabelBytes[index], rows[row]);
+                if (!prediction.Correct) wrong.Add(prediction);
+            }
+        }
+        return wrong.OrderByDescending(p => p.Confidence).ThenBy(p => p.Index).Take(count).ToList();
     }
 }

@@ -12,12 +12,12 @@ namespace MnistLeNet.Training;
 public static class GradientNorms
 {
     /// <returns>(parameter name, gradient norm) for every weight tensor, in layer order.</returns>
-    public static IReadOnlyList<(string Name, double Norm)> Of(LeNet model, Tensor images, Tensor labels)
+    public static IReadOnlyList<(string Name, double Norm)> Of(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels)
     {
         using var scope = NewDisposeScope();
         using var lossFn = nn.CrossEntropyLoss();
         model.zero_grad();
-        var device = model.Device;
+        var device = Prediction.Inference.DeviceOf(model);
         lossFn.forward(model.forward(images.to(device)), labels.to(device)).backward();
         var norms = model.named_parameters()
             .Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal))

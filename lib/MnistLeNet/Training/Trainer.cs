@@ -1,26 +1,29 @@
 using System.Diagnostics;
 using MnistLeNet.Data;
-using MnistLeNet.Model;
+using MnistLeNet.Prediction;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// The tutorial's training loop. For every batch: forward pass, cross-entropy loss (which applies
-/// softmax itself), backward pass, optimiser step. After every epoch: validation on the test set.
+/// The tutorial's training loop, for the command line and the tests. It is the same loop that
+/// notebook 4 writes out in a cell (a test checks that both give the same numbers). For every batch:
+/// forward pass, cross-entropy loss (which applies softmax itself), zero_grad, backward pass,
+/// optimiser step. After every epoch: validation on the test set.
 /// </summary>
 public sealed class Trainer
 {
-    public LeNet Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
     public TrainingOptions Options { get; }
     public Device Device { get; }
 
     /// <summary>The run in progress (or the last one): filled in as training goes, so a live chart can show it.</summary>
     public TrainingHistory History { get; private set; } = new();
 
-    /// <param name="device">Where to train (default: CUDA when available, else CPU). The model is moved there.</param>
-    public Trainer(LeNet model, TrainingOptions options, Device? device = null)
+    /// <param name="model">any model mapping images [N,1,28,28] to logits [N,10]; it is moved to <paramref name="device"/></param>
+    /// <param name="device">Where to train (default: CUDA when available, else CPU).</param>
+    public Trainer(nn.Module<Tensor, Tensor> model, TrainingOptions options, Device? device = null)
     {
         Options = options.Validated();
         Device = device ?? DeviceChoice.Resolve("auto");
@@ -33,9 +36,8 @@ public sealed class Trainer
     public TrainingHistory Fit(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
     {
         torch.set_num_threads(Options.ThreadCount);
-        torch.manual_seed(Options.Seed);
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
-        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Device = Device };
+        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed);
         using var optimizer = CreateOptimizer();
         var schedule = Options.Schedule == ScheduleKind.OneCycle
             ? optim.lr_scheduler.OneCycleLR(optimizer, Options.LearningRate, total_steps: Options.Epochs * loader.BatchCount)
@@ -52,29 +54,27 @@ public sealed class Trainer
             int batchId = 0, images = 0;
             foreach (var batch in loader)
             {
-                using (batch)
-                using (var scope = NewDisposeScope())
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    var loss = lossFn.forward(Model.forward(batch.Images), batch.Labels);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    schedule?.step();
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var logits = Model.call(batch.Images.to(Device));
+                var loss = lossFn.call(logits, batch.Labels.to(Device));
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                schedule?.step();
 
-                    double value = loss.item<float>();
-                    lossSum += value * batch.Size;
-                    images += batch.Size;
-                    if (batchId % Options.LogEvery == 0)
-                    {
-                        var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
-                        history.LoggedBatches.Add(logged);
-                        onEvent?.Invoke(logged);
-                    }
-                    batchId++;
-                    if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
-                        onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
+                double value = loss.item<float>();
+                lossSum += value * batch.Size;
+                images += batch.Size;
+                if (batchId % Options.LogEvery == 0)
+                {
+                    var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
+                    history.LoggedBatches.Add(logged);
+                    onEvent?.Invoke(logged);
                 }
+                batchId++;
+                if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
+                    onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
             }
             double seconds = clock.Elapsed.TotalSeconds;
 

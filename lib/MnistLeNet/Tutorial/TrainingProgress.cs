@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using MnistLeNet.Training;
+
+namespace MnistLeNet.Tutorial;
+
+/// <summary>
+/// Live progress for a training loop written in a notebook cell (in the spirit of d2l's <c>Animator</c>):
+/// one call per batch and one per epoch keep a status line and two charts up to date while the cell runs,
+/// and <see cref="Finish"/> shows the final curves, so that every notebook client (VS Code, Jupyter,
+/// a saved notebook) has them. <see cref="Batch"/> also lets the notebook's stop button end the loop at
+/// the next batch: the model keeps what it has learned, and the next cell can continue from there.
+/// Outside a notebook kernel it shows nothing and only records.
+/// </summary>
+public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
+{
+    static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(1);
+
+    readonly Stopwatch _sinceRedraw = new(), _epochClock = new();
+    Action<object>? _status, _batchChart, _epochChart;
+    int _plannedEpochs, _epoch;
+    double _epochLoss;
+    int _epochImages;
+
+    /// <summary>Everything recorded so far, over every run of the training cell.</summary>
+    public TrainingHistory History { get; } = new();
+
+    /// <summary>Starts showing progress for <paramref name="epochs"/> more epochs (call at the top of the training cell).</summary>
+    public void Start(int epochs)
+    {
+        _plannedEpochs = History.Epochs.Count + epochs;
+        _status = NotebookKernel.Display($"training {epochs} epoch(s): the live status shows here while the cell runs");
+        _batchChart = NotebookKernel.Display("(the loss chart appears after the first batches; final charts below when done)");
+        _epochChart = NotebookKernel.Display("(the accuracy chart appears after the first epoch)");
+        _sinceRedraw.Restart();
+    }
+
+    /// <summary>Records one batch's loss; redraws now and then; stops the loop if the learner pressed stop.</summary>
+    /// <exception cref="OperationCanceledException">The notebook's stop button (or a kernel interrupt) was used.</exception>
+    public void Batch(int epoch, int batchId, double loss, int images)
+    {
+        NotebookKernel.CellCancellation.ThrowIfCancellationRequested();
+        if (epoch != _epoch) { _epoch = epoch; _epochLoss = 0; _epochImages = 0; _epochClock.Restart(); }
+        _epochLoss += loss * images;
+        _epochImages += images;
+        if (batchId % logEvery == 0) History.LoggedBatches.Add(new BatchLogged(epoch, batchId, batchesPerEpoch, loss));
+        if (_sinceRedraw.Elapsed < RedrawEvery) return;
+        _sinceRedraw.Restart();
+        _status?.Invoke($"epoch {epoch}: batch {batchId + 1:N0}/{batchesPerEpoch:N0}, loss {loss:F4}, {_epochImages / _epochClock.Elapsed.TotalSeconds:N0} images/s");
+        _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
+    }
+
+    /// <summary>Records an epoch's validation result and redraws the epoch chart.</summary>
+    public void Epoch(int epoch, double testAccuracy, double testLoss)
+    {
+        History.Epochs.Add(new EpochResult(epoch, _epochLoss / Math.Max(1, _epochImages), testLoss, testAccuracy, _epochClock.Elapsed.TotalSeconds, _epochImages));
+        _epochChart?.Invoke(TrainingCurves.Chart(History, _plannedEpochs));
+        _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
+    }
+
+    /// <summary>Ends the live display and shows the final curves (call at the end of the training cell).</summary>
+    public void Finish()
+    {
+        var last = History.Epochs.LastOrDefault();
+        _status?.Invoke(last is null ? "done" : $"done: {History.Epochs.Count} epoch(s) so far, test accuracy {last.TestAccuracy:P2}, {last.ImagesPerSecond:N0} training images/s in the last epoch");
+        _batchChart?.Invoke("(final charts below)");
+        _epochChart?.Invoke("");
+        NotebookKernel.Display(TrainingCurves.BatchLossChart(History));
+        NotebookKernel.Display(TrainingCurves.Chart(History, History.Epochs.Count));
+    }
+}

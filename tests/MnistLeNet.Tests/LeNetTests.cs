@@ -70,7 +70,7 @@ public class LeNetTests
             h = nn.functional.relu(model.conv3.forward(pool(nn.functional.relu(model.conv2.forward(h))))).flatten(1);
             expected = model.fc2.forward(nn.functional.relu(model.fc1.forward(h)));
         }
-        Assert.True(model.call(x).equal(expected).item<bool>());
+        Assert.True(model.call(x).equal(expected).all().item<bool>());
     }
 
     [Fact]

@@ -1,19 +1,10 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MnistLeNet.Training;
+using TorchSharp;
+
 namespace MnistLeNet.Tests;
-
-/// <summary>Runs the five notebooks once, in order, with the stock kernel (see <see cref="NotebookRun"/>).</summary>
-public sealed class ExecutedNotebooks
-{
-    public IReadOnlyDictionary<string, NotebookRun> Runs { get; }
-
-    public ExecutedNotebooks()
-    {
-        NotebookRun.EnsureNotebookLibraryIsCurrent();
-        if (Directory.Exists(NotebookRun.ScratchDirectory)) Directory.Delete(NotebookRun.ScratchDirectory, recursive: true);
-        Directory.CreateDirectory(NotebookRun.ScratchDirectory);
-        Runs = Directory.GetFiles(NotebookRun.NotebookDirectory, "*.ipynb").Order()
-            .ToDictionary(path => Path.GetFileNameWithoutExtension(path)!, path => NotebookRun.Execute(path, NotebookRun.ScratchDirectory));
-    }
-}
 
 public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<ExecutedNotebooks>
 {
@@ -55,38 +46,103 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
     }
 
     [Fact]
-    public void The_model_notebook_prints_every_shape_and_the_parameter_count()
+    public void The_model_notebook_shows_the_class_every_shape_the_parameter_count_and_feature_maps()
     {
-        var text = Run("03-lenet-model").Text;
+        var run = Run("03-lenet-model");
+        var text = run.Text;
+        Assert.Contains("public sealed class LeNet : Module<Tensor, Tensor>", text);   // the library's own file
         Assert.Contains("conv3      [4,120,1,1]", text);
         Assert.Contains("fc2        [4,10]", text);
+        Assert.Contains("same as model.call: True", text);
         Assert.Contains("41,806", text);
         Assert.Contains("2,712,960 parameters", text);
         Assert.Contains("largest difference: 0", text);
+        Assert.Contains("conv3 as a matrix product, largest difference:", text);
         Assert.Contains("forward and call agree: True", text);
+        Assert.Contains("pool1      [4,6,12,12]", text);                              // the learner's own variant
+        Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 4);         // the digit and three layers' maps
     }
 
     [Fact]
-    public void The_training_notebook_says_it_is_shortened_trains_validates_and_saves()
+    public void The_training_notebook_trains_in_its_own_loop_validates_saves_and_shows_what_it_claims()
     {
         var run = Run("04-training");
-        Assert.Contains("QUICK MODE", run.Text);
-        Assert.Contains("epoch: 1, batch_id: 500, loss is:", run.Text);
-        Assert.Contains("[validation] epoch 1: accuracy/loss:", run.Text);
-        Assert.Contains("saved to", run.Text);
-        Assert.Contains("conv1.weight", run.Text);                        // the gradient comparison
-        Assert.Contains("fast recipe:", run.Text);
+        var text = run.Text;
+        Assert.Contains("epoch: 1, batch_id: 500, loss is:", text);
+        Assert.Contains("[validation] epoch 1: accuracy/loss:", text);
+        Assert.Contains("saved to", text);
+        Assert.True(File.Exists(Path.Combine(NotebookRun.ScratchDirectory, "mnist.params")));
         Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 2);
-        Assert.True(File.Exists(Path.Combine(NotebookRun.ScratchDirectory, "mnist.dat")));
+
+        // "how many times harder": the printed ratios for the first layers
+        foreach (var layer in new[] { "conv1", "conv2", "conv3", "fc1" })
+        {
+            var ratio = Regex.Match(text, layer + @"\.weight .* (\d+)×").Groups[1].Value;
+            Assert.True(int.Parse(ratio, CultureInfo.InvariantCulture) >= 10, $"{layer}: {ratio}×");
+        }
+        // "near guessing" with default starting weights, "far along" with Paddle's
+        var accuracies = Regex.Match(text, @"after one epoch: default init ([\d.]+) %, Paddle init ([\d.]+) %");
+        Assert.True(accuracies.Success, text);
+        Assert.InRange(double.Parse(accuracies.Groups[1].Value, CultureInfo.InvariantCulture), 0, 20);
+        Assert.InRange(double.Parse(accuracies.Groups[2].Value, CultureInfo.InvariantCulture), 50, 100);
+        Assert.Contains("fast recipe:", text);
     }
 
     [Fact]
-    public void The_prediction_notebook_loads_the_model_and_calls_the_first_test_image_a_7()
+    public void The_notebooks_training_loop_gives_the_same_numbers_as_Trainer()
+    {
+        var notebookLines = Run("04-training").Text.Split('\n')
+            .Where(l => l.StartsWith("epoch: ", StringComparison.Ordinal) || l.StartsWith("[validation]", StringComparison.Ordinal)).ToList();
+
+        var options = TrainingOptions.Classic with { Epochs = 1 }; // the knobs as the tests shorten them
+        using var model = options.CreateModel();
+        var trainerLines = new List<string>();
+        new Trainer(model, options, torch.CPU).Fit(Mnist.Train, Mnist.Test, e =>
+        {
+            if (e is BatchLogged or EpochCompleted) trainerLines.Add(e.ToString()!);
+        });
+        Assert.Equal(13, trainerLines.Count); // 12 logged batches and one validation
+        Assert.Equal(trainerLines, notebookLines);
+    }
+
+    [Fact]
+    public void The_prediction_notebook_loads_the_saved_parameters_and_calls_the_first_test_image_a_7()
     {
         var run = Run("05-prediction");
-        Assert.Contains("Loaded the trained sigmoid LeNet", run.Text);
+        Assert.Contains("loaded the trained parameters from", run.Text);
         Assert.Contains("label 7, predicted 7 with probability", run.Text);
         Assert.Contains("test accuracy:", run.Text);
         Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 6);
+    }
+}
+
+public class JupyterNotebookTests(JupyterNotebooks notebooks) : IClassFixture<JupyterNotebooks>
+{
+    static IEnumerable<JsonObject> Outputs(JsonObject saved) =>
+        saved["cells"]!.AsArray().Select(c => c!.AsObject()).Where(c => (string?)c["cell_type"] == "code")
+            .SelectMany(c => c["outputs"]!.AsArray().Select(o => o!.AsObject()));
+
+    [Fact]
+    public void Every_notebook_runs_in_jupyter_without_errors_or_warnings()
+    {
+        Assert.Equal(5, notebooks.Runs.Count);
+        foreach (var (name, (log, saved)) in notebooks.Runs)
+        {
+            Assert.True(saved is not null, $"{name}: {log}");
+            var problems = Outputs(saved!).Where(o => (string?)o["output_type"] == "error" || (string?)o["name"] == "stderr")
+                .Select(o => o.ToJsonString()).ToList();
+            Assert.True(problems.Count == 0, $"{name}: {string.Join("\n", problems)}");
+        }
+    }
+
+    [Fact]
+    public void The_saved_training_notebook_has_the_final_curves_with_their_data()
+    {
+        var saved = notebooks.Runs["04-training"].Saved;
+        Assert.NotNull(saved);
+        var html = Outputs(saved!).Select(o => o["data"]?["text/html"]).OfType<JsonNode>()
+            .Select(h => h is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)h ?? "").ToList();
+        Assert.Contains(html, h => h.Contains("Loss of the logged batches") && h.Contains("2.99"));   // batch 0's loss, 2.9937
+        Assert.Contains(html, h => h.Contains("Training progress") && h.Contains("0.7774"));          // epoch 1's accuracy
     }
 }

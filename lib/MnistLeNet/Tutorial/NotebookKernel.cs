@@ -17,14 +17,9 @@ public static class NotebookKernel
     /// button (VS Code) or interrupts the kernel (Jupyter). <see cref="CancellationToken.None"/> outside a cell.
     /// .NET cannot abort a running loop, so a long loop must check this token to be stoppable.
     /// </summary>
-    public static CancellationToken CellCancellation
-    {
-        get
-        {
-            var context = Find(ContextType)?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
-            return context?.GetType().GetProperty("CancellationToken")?.GetValue(context) is CancellationToken token ? token : CancellationToken.None;
-        }
-    }
+    public static CancellationToken CellCancellation =>
+        CurrentContext() is { } context && context.GetType().GetProperty("CancellationToken")?.GetValue(context) is CancellationToken token
+            ? token : CancellationToken.None;
 
     /// <summary>
     /// Shows <paramref name="value"/> in the running cell's output, like the kernel's <c>display(value)</c>,
@@ -33,11 +28,17 @@ public static class NotebookKernel
     public static Action<object>? Display(object value)
     {
         var display = Find(KernelType)?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]);
-        if (display is null || Find(ContextType)?.GetProperty("Current")?.GetValue(null) is null) return null;
+        if (display is null || CurrentContext() is null) return null;
         var shown = display.Invoke(null, [value, Array.Empty<string>()]);
         var update = shown?.GetType().GetMethod("Update", [typeof(object)]);
         return update is null ? null : updated => update.Invoke(shown, [updated]);
     }
+
+    // Kept once found: a training loop asks for the cancellation token at every batch.
+    static PropertyInfo? _contextCurrent;
+
+    static object? CurrentContext() =>
+        (_contextCurrent ??= Find(ContextType)?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static))?.GetValue(null);
 
     static Type? Find(string name) => AppDomain.CurrentDomain.GetAssemblies()
         .Where(a => a.GetName().Name == "Microsoft.DotNet.Interactive")

@@ -1,0 +1,16 @@
+namespace MnistLeNet.Tests;
+
+/// <summary>Runs the five notebooks once, in order, with the stock kernel through dotnet-repl (see <see cref="NotebookRun"/>).</summary>
+public sealed class ExecutedNotebooks
+{
+    public IReadOnlyDictionary<string, NotebookRun> Runs { get; }
+
+    public ExecutedNotebooks()
+    {
+        NotebookRun.EnsureNotebookLibraryIsCurrent();
+        if (Directory.Exists(NotebookRun.ScratchDirectory)) Directory.Delete(NotebookRun.ScratchDirectory, recursive: true);
+        Directory.CreateDirectory(NotebookRun.ScratchDirectory);
+        Runs = Directory.GetFiles(NotebookRun.NotebookDirectory, "*.ipynb").Order()
+            .ToDictionary(path => Path.GetFileNameWithoutExtension(path)!, path => NotebookRun.Execute(path, NotebookRun.ScratchDirectory));
+    }
+}

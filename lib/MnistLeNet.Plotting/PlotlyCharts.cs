@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Reflection;
+using MnistLeNet.Charts;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
 using CS = Plotly.NET.CSharp;
@@ -11,40 +11,43 @@ namespace MnistLeNet.Plotting;
 ///
 /// This assembly needs FSharp.Core 10.1, which the notebook kernel does not have, so it is never
 /// referenced directly: the host (MnistLeNet.Charts.PlotlyEngine) loads it into its own
-/// AssemblyLoadContext and calls these methods by reflection. Therefore every public method takes
-/// and returns only BCL types (arrays of double/string, int, string, bool), and returns a Plotly
-/// figure as JSON ({"data":[...],"layout":{...}}). Turning it into HTML (div + script, plotly.js
-/// inclusion) is the host's job.
+/// AssemblyLoadContext and calls <see cref="Draw"/>, its one entry point: a <see cref="ChartRequest"/>
+/// (shared source, see ChartRequest.cs) as JSON in, the Plotly figure as JSON
+/// ({"data":[...],"layout":{...}}) out. Turning a figure into HTML is the host's job.
 /// </summary>
 public static class PlotlyCharts
 {
-    // ---------- plotly.js ----------
+    /// <summary>Draws one chart: a <see cref="ChartRequest"/> as JSON in, the figure JSON out
+    /// (for a <see cref="PlotlyJsRequest"/>: plotly.min.js).</summary>
+    public static string Draw(string requestJson) => ChartRequest.FromJson(requestJson) switch
+    {
+        PlotlyJsRequest => PlotlyJs(),
+        ImageChart c => Image(c.Pixels, c.Width, c.Title, c.Colorscale, c.SizePx),
+        ImageGridChart c => ImageGrid(c.Images, c.Width, c.Titles, c.Columns, c.Title, c.Colorscale, c.CellPx, c.SharedScale),
+        AnnotatedImageChart c => AnnotatedImage(c.Pixels, c.Width, c.Title, c.Decimals, c.CellPx),
+        LinesChart c => Lines(c.X, c.Names, c.Ys, c.Title, c.XTitle, c.YTitle, c.Markers),
+        TrainingCurvesChart c => TrainingCurves(c.TrainLoss, c.TestLoss, c.TestAccuracy, c.TotalEpochs, c.Title),
+        ColoredBarsChart c => ColoredBars(c.Labels, c.Values, c.Colors, c.Texts, c.Title, c.XTitle, c.YTitle, c.YMin, c.YMax),
+        GroupedBarsChart c => GroupedBars(c.Labels, c.Names, c.Values, c.HoverTexts, c.Title, c.XTitle, c.YTitle, c.YTickFormat),
+        ConfusionMatrixChart c => ConfusionMatrix(c.Counts, c.Labels, c.Title),
+        var other => throw new NotSupportedException($"no chart builder for {other.GetType().Name}"),
+    };
 
     /// <summary>The plotly.min.js that Plotly.NET.dll carries as a resource (no CDN needed).</summary>
-    public static string PlotlyJs()
+    private static string PlotlyJs()
     {
-        using var s = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyJsResourceName())!;
+        var assembly = typeof(GenericChart).Assembly;
+        using var s = assembly.GetManifestResourceStream(assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal)))!;
         using var r = new StreamReader(s);
         return r.ReadToEnd();
     }
-
-    /// <summary>Version of the embedded plotly.js, e.g. "2.28.0".</summary>
-    public static string PlotlyJsVersion()
-    {
-        var name = PlotlyJsResourceName(); // "Plotly.NET.plotly-2.28.0.min.js"
-        var start = name.IndexOf("plotly-", StringComparison.Ordinal) + "plotly-".Length;
-        return name[start..^".min.js".Length];
-    }
-
-    private static string PlotlyJsResourceName() =>
-        typeof(GenericChart).Assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
 
     // ---------- charts ----------
 
     /// <summary>One grayscale image (e.g. a 28x28 digit), row 0 at the top, ink dark on white.</summary>
     /// <param name="pixels">row-major, length = width * height</param>
     /// <param name="colorscale">"greys" (ink dark), "gray" (ink light), "rdbu" (diverging, centred on 0), "viridis"</param>
-    public static string Image(double[] pixels, int width, string title, string colorscale, int sizePx)
+    private static string Image(double[] pixels, int width, string title, string colorscale, int sizePx)
     {
         var z = ToRows(pixels, width);
         var chart = ImageTrace(z, colorscale, showScale: true);
@@ -63,7 +66,7 @@ public static class PlotlyCharts
     /// <param name="titles">one per image, or null/empty</param>
     /// <param name="cellPx">pixel size of one cell</param>
     /// <param name="sharedScale">true: one colour range for all cells (compare magnitudes); false: each cell scaled to its own range</param>
-    public static string ImageGrid(double[][] images, int width, string[]? titles, int columns, string title,
+    private static string ImageGrid(double[][] images, int width, string[]? titles, int columns, string title,
                                    string colorscale, int cellPx, bool sharedScale)
     {
         if (images.Length == 0) throw new ArgumentException("no images", nameof(images));
@@ -105,7 +108,7 @@ public static class PlotlyCharts
 
     /// <summary>Several series over a shared x (loss / accuracy per epoch or per batch).</summary>
     /// <param name="ys">one array per series, each as long as x (shorter = series still in progress)</param>
-    public static string Lines(double[] x, string[] names, double[][] ys, string title, string xTitle, string yTitle, bool markers)
+    private static string Lines(double[] x, string[] names, double[][] ys, string title, string xTitle, string yTitle, bool markers)
     {
         if (names.Length != ys.Length) throw new ArgumentException("names and ys differ in length");
         var traces = ys.Select((y, i) => CS.Chart.Line<double, double, string>(
@@ -122,7 +125,7 @@ public static class PlotlyCharts
     }
 
     /// <summary>Confusion matrix: rows = true class (top to bottom), columns = predicted class; counts written in the cells.</summary>
-    public static string ConfusionMatrix(double[][] counts, string[] labels, string title)
+    private static string ConfusionMatrix(double[][] counts, string[] labels, string title)
     {
         var n = labels.Length;
         if (counts.Length != n || counts.Any(r => r.Length != n)) throw new ArgumentException("counts must be labels.Length square");
@@ -146,8 +149,7 @@ public static class PlotlyCharts
 
     /// <summary>Bars with one colour per bar and an optional fixed y range (e.g. softmax outputs on 0..1).</summary>
     /// <param name="colors">one CSS colour per bar</param>
-    /// <param name="yMin">lower end of the y axis; NaN (with <paramref name="yMax"/> NaN) lets plotly choose</param>
-    public static string ColoredBars(string[] labels, double[] values, string[] colors, string[] texts, string title,
+    private static string ColoredBars(string[] labels, double[] values, string[] colors, string[] texts, string title,
                                      string xTitle, string yTitle, double yMin, double yMax)
     {
         if (labels.Length != values.Length || colors.Length != values.Length || texts.Length != values.Length)
@@ -160,7 +162,7 @@ public static class PlotlyCharts
         Mutate(chart, l =>
         {
             AxisOf(l, "xaxis").SetProperty("type", "category");
-            if (!double.IsNaN(yMin) && !double.IsNaN(yMax)) AxisOf(l, "yaxis").SetProperty("range", new[] { yMin, yMax });
+            AxisOf(l, "yaxis").SetProperty("range", new[] { yMin, yMax });
         });
         return GenericChart.toFigureJson(chart);
     }
@@ -169,7 +171,7 @@ public static class PlotlyCharts
     /// <param name="values">one array per series, each as long as <paramref name="labels"/></param>
     /// <param name="hoverTexts">one array per series: what the mouse-over shows for each bar</param>
     /// <param name="yTickFormat">d3 format of the y axis, e.g. ".0%"; empty for plain numbers</param>
-    public static string GroupedBars(string[] labels, string[] names, double[][] values, string[][] hoverTexts,
+    private static string GroupedBars(string[] labels, string[] names, double[][] values, string[][] hoverTexts,
                                      string title, string xTitle, string yTitle, string yTickFormat)
     {
         if (names.Length != values.Length || hoverTexts.Length != values.Length) throw new ArgumentException("names, values and hoverTexts differ in length");
@@ -198,7 +200,7 @@ public static class PlotlyCharts
     /// epoch keeps its scale while the lines grow.
     /// </summary>
     /// <param name="trainLoss">one value per finished epoch (may be empty)</param>
-    public static string TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, int totalEpochs, string title)
+    private static string TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, int totalEpochs, string title)
     {
         var n = Math.Max(trainLoss.Length, Math.Max(testLoss.Length, testAccuracy.Length));
         totalEpochs = Math.Max(Math.Max(totalEpochs, n), 1);
@@ -244,7 +246,7 @@ public static class PlotlyCharts
     /// Zeros are left blank so the digit stands out.
     /// </summary>
     /// <param name="decimals">digits after the decimal point in the cell texts</param>
-    public static string AnnotatedImage(double[] pixels, int width, string title, int decimals, int cellPx)
+    private static string AnnotatedImage(double[] pixels, int width, string title, int decimals, int cellPx)
     {
         var z = ToRows(pixels, width);
         var fmt = decimals <= 0 ? "0" : "0." + new string('0', decimals);

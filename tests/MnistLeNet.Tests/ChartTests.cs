@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using MnistLeNet.Charts;
 using MnistLeNet.Training;
@@ -169,6 +171,43 @@ public class ChartTests
         Assert.DoesNotMatch(new Regex("https?://"), ours);
         Assert.DoesNotContain("require(", ours);
         Assert.Contains("Plotly.newPlot", ours);
+    }
+
+    [Fact]
+    public void The_plotly_js_cell_carries_plotly_js_once_so_later_charts_do_not()
+    {
+        var cell = Plots.LoadPlotlyJs();
+        Assert.Contains(PlotlyEngine.PlotlyJsScript, cell.Html);
+        Assert.Matches(@"^plotly\.js \d+\.\d+\.\d+ \(inline\)$", cell.ToString()); // the version read from plotly.js
+        var chart = Plots.Digit(Mnist.Test.Pixels(3)).Html;
+        Assert.Contains("Plotly.newPlot", chart);
+        Assert.DoesNotContain(PlotlyEngine.PlotlyJsScript, chart);
+    }
+
+    [Fact]
+    public void Every_kind_of_chart_request_crosses_to_the_plotting_engine_and_comes_back_a_figure()
+    {
+        double[] four = [0, 0.5, 1, 0.25];
+        ChartRequest[] oneOfEach =
+        [
+            new ImageChart(four, 2, "image", "greys", 50),
+            new ImageGridChart([four, four], 2, ["a", "b"], 2, "grid", "rdbu", 50, true),
+            new AnnotatedImageChart(four, 2, "annotated", 1, 20),
+            new LinesChart([1, 2], ["s"], [[0.5, 0.25]], "lines", "x", "y", true),
+            new TrainingCurvesChart([1], [1], [0.5], 2, "curves"),
+            new ColoredBarsChart(["0", "1"], [0.25, 0.75], ["red", "blue"], ["", ""], "bars", "x", "y", 0, 1),
+            new GroupedBarsChart(["0", "1"], ["a"], [[1, 2]], [["x", "y"]], "grouped", "x", "y", ""),
+            new ConfusionMatrixChart([[1, 0], [0, 1]], ["0", "1"], "confusion"),
+        ];
+        var kinds = typeof(ChartRequest).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType)
+            .Where(t => t != typeof(PlotlyJsRequest));
+        Assert.Equal(kinds.Select(t => t.Name).Order(), oneOfEach.Select(r => r.GetType().Name).Order());
+        foreach (var request in oneOfEach)
+        {
+            var fig = Figure(new ChartHtml(request));
+            Assert.True(fig.GetProperty("data").GetArrayLength() > 0, request.GetType().Name);
+            Assert.Equal(request.Title, fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        }
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace MnistLeNet.Tests;
 /// The dev containers (.devcontainer/devcontainer.json for CPU, .devcontainer/gpu/devcontainer.json for
 /// CUDA) and the one build switch they rely on: the MSBuild property TorchBackend, which selects
 /// TorchSharp-cpu (default) or TorchSharp-cuda-linux in lib/MnistLeNet/MnistLeNet.csproj.
-/// No container is started here; the CUDA package cannot be restored on this project's feed.
+/// No container is started here; the CUDA package cannot be restored on this project's feed. What is
+/// checked is what the configurations do (the scripts they run, the package MSBuild picks in each),
+/// not the values they hold.
 /// </summary>
 public class DevContainerTests
 {
@@ -16,14 +18,6 @@ public class DevContainerTests
     const string GpuConfig = ".devcontainer/gpu/devcontainer.json";
     const string PostCreateScript = ".devcontainer/post-create.sh";
     const string LibraryProject = "lib/MnistLeNet/MnistLeNet.csproj";
-
-    static readonly string[] RequiredExtensions =
-    [
-        "ms-dotnettools.dotnet-interactive-vscode", // Polyglot Notebooks
-        "ms-dotnettools.csdevkit",
-        "ms-dotnettools.csharp",
-        "ms-toolsai.jupyter",
-    ];
 
     static readonly string[] LifecycleCommands =
         ["initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand", "postAttachCommand"];
@@ -73,24 +67,10 @@ public class DevContainerTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Config_parses_as_json_with_comments_and_has_the_required_keys(string relative)
+    public void Config_parses_as_json_with_comments_and_has_a_post_create_command(string relative)
     {
         var config = LoadConfig(relative);
-
-        Assert.StartsWith("mcr.microsoft.com/devcontainers/dotnet:10.0", config.GetProperty("image").GetString());
-        var extensions = Strings(config.GetProperty("customizations").GetProperty("vscode").GetProperty("extensions"));
-        foreach (var id in RequiredExtensions) Assert.Contains(id, extensions);
         Assert.False(string.IsNullOrWhiteSpace(config.GetProperty("postCreateCommand").ToString()), "postCreateCommand is empty");
-        Assert.Equal("vscode", config.GetProperty("remoteUser").GetString());
-        Assert.Equal("8gb", config.GetProperty("hostRequirements").GetProperty("memory").GetString());
-    }
-
-    [Theory]
-    [MemberData(nameof(Configs))]
-    public void Post_create_runs_the_repository_script(string relative)
-    {
-        var files = ReferencedFiles(LoadConfig(relative));
-        Assert.Equal([PostCreateScript], files);
     }
 
     [Theory]
@@ -105,7 +85,6 @@ public class DevContainerTests
             Assert.True(File.Exists(path), $"{relative} references {file}, which does not exist");
             if (!OperatingSystem.IsWindows())
                 Assert.True((File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0, $"{file} is not executable (chmod +x)");
-            Assert.Equal("#!/usr/bin/env bash", File.ReadLines(path).First());
             AssertCommittedAsExecutableIfTracked(file);
         }
     }
@@ -121,71 +100,72 @@ public class DevContainerTests
     }
 
     [Fact]
-    public void Post_create_script_is_valid_bash_and_does_the_documented_steps()
+    public void Post_create_script_is_valid_bash()
     {
         var (code, _, err) = Run("bash", ["-n", RepoPath(PostCreateScript)]);
         Assert.True(code == 0, $"bash -n failed: {err}");
-
-        var script = File.ReadAllText(RepoPath(PostCreateScript));
-        Assert.Contains("set -euo pipefail", script);
-        Assert.Contains("dotnet tool restore", script);
-        Assert.Contains("dotnet build Notebooks.sln -c Release", script);
-        Assert.Contains("dotnet run --project lib/MnistLeNet.Cli -c Release --no-build -- info", script);
-        // The backend comes from the environment; a -p:TorchBackend here would override the GPU container's.
-        Assert.DoesNotContain("p:TorchBackend", script);
-        Assert.True(script.IndexOf("dotnet build", StringComparison.Ordinal) < script.IndexOf("-- info", StringComparison.Ordinal),
-            "the build must come before `info` (which runs with --no-build)");
     }
 
-    [Fact]
-    public void Gpu_config_passes_the_gpus_and_selects_the_cuda_build()
+    /// <summary>The script run against a stand-in <c>dotnet</c> that only records its arguments (and, for
+    /// <c>info</c>, reports no CUDA device): what it asks of dotnet, in which order, and how it ends.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("cuda")]
+    public void Post_create_restores_the_tools_builds_then_runs_info_and_only_warns_without_a_gpu(string? torchBackend)
     {
-        var config = LoadConfig(GpuConfig);
+        using var dir = new TempDir();
+        var log = dir.File("dotnet.log");
+        File.WriteAllText(dir.File("dotnet"), "#!/usr/bin/env bash\necho \"$*\" >> \"$STUB_LOG\"\n[ \"$1\" = run ] && echo \"cuda available: False\"\nexit 0\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir.File("dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var runArgs = Strings(config.GetProperty("runArgs"));
-        Assert.True(runArgs.Contains("--gpus=all") || runArgs.Zip(runArgs.Skip(1)).Contains(("--gpus", "all")),
-            $"runArgs lack --gpus all: {string.Join(' ', runArgs)}");
-        Assert.Equal("cuda", config.GetProperty("containerEnv").GetProperty("TorchBackend").GetString());
-        Assert.Equal(JsonValueKind.True, config.GetProperty("hostRequirements").GetProperty("gpu").ValueKind);
+        var (code, _, err) = Run(RepoPath(PostCreateScript), [], new Dictionary<string, string?>
+        {
+            ["PATH"] = dir.Path + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["STUB_LOG"] = log,
+            ["TorchBackend"] = torchBackend,
+        });
+
+        Assert.True(code == 0, $"post-create failed: {err}");
+        var calls = File.ReadAllLines(log);
+        Assert.Equal(["tool", "build", "run"], calls.Select(c => c.Split(' ')[0]));
+        Assert.StartsWith("tool restore", calls[0]);
+        Assert.Contains("--no-build", calls[2].Split(' ')); // so the build must come first, as it does
+        Assert.EndsWith("info", calls[2]);
+        // The backend comes from the environment; a -p:TorchBackend would override the GPU container's.
+        Assert.DoesNotContain(calls, c => c.Contains("TorchBackend", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(torchBackend == "cuda", err.Contains("no CUDA device"));
+    }
+
+    public static TheoryData<string, string> ConfigPackages => new()
+    {
+        { CpuConfig, "TorchSharp-cpu" },
+        { GpuConfig, "TorchSharp-cuda-linux" },
+    };
+
+    /// <summary>Each container's environment, given to MSBuild, selects its TorchSharp package; the
+    /// CUDA one also gets the host's GPUs, and both use the same image.</summary>
+    [Theory]
+    [MemberData(nameof(ConfigPackages))]
+    public void Each_container_builds_its_own_torchsharp_package(string relative, string expected)
+    {
+        var config = LoadConfig(relative);
+        var backend = new[] { "remoteEnv", "containerEnv" } // remoteEnv wins where both set it
+            .Select(e => config.TryGetProperty(e, out var env) && env.TryGetProperty("TorchBackend", out var b) ? b.GetString() : null)
+            .FirstOrDefault(b => b is not null);
+        Assert.Equal([expected], TorchSharpPackages(property: null, environment: backend));
+
+        var runArgs = config.TryGetProperty("runArgs", out var args) ? Strings(args) : [];
+        var gpus = runArgs.Contains("--gpus=all") || runArgs.Zip(runArgs.Skip(1)).Contains(("--gpus", "all"));
+        Assert.True(gpus == (expected == "TorchSharp-cuda-linux"), $"{relative}: runArgs {string.Join(' ', runArgs)}");
         Assert.Equal(LoadConfig(CpuConfig).GetProperty("image").GetString(), config.GetProperty("image").GetString());
     }
 
     [Fact]
-    public void Cpu_config_uses_the_default_build_and_no_gpu()
+    public void Both_torchsharp_packages_have_the_same_version()
     {
-        var config = LoadConfig(CpuConfig);
-
-        Assert.False(config.TryGetProperty("runArgs", out var runArgs) && Strings(runArgs).Any(a => a.StartsWith("--gpus", StringComparison.Ordinal)));
-        foreach (var envName in new[] { "containerEnv", "remoteEnv" })
-            if (config.TryGetProperty(envName, out var env) && env.TryGetProperty("TorchBackend", out var backend))
-                Assert.Equal("cpu", backend.GetString());
-        Assert.False(config.TryGetProperty("hostRequirements", out var host) && host.TryGetProperty("gpu", out var gpu) && gpu.ValueKind != JsonValueKind.False);
-    }
-
-    [Fact]
-    public void Library_project_switches_the_torchsharp_package_on_TorchBackend()
-    {
-        var project = XDocument.Load(RepoPath(LibraryProject));
-        var references = project.Descendants("PackageReference")
-            .Where(r => ((string?)r.Attribute("Include"))?.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) == true)
-            .ToDictionary(r => (string)r.Attribute("Include")!, r => Normalize((string?)r.Attribute("Condition") ?? (string?)r.Parent?.Attribute("Condition")));
-
-        Assert.Equal(["TorchSharp-cpu", "TorchSharp-cuda-linux"], references.Keys.Order());
-        Assert.Equal("'$(torchbackend)'=='cuda'", references["TorchSharp-cuda-linux"]);
-        var cpu = references["TorchSharp-cpu"];
-        Assert.True(cpu is null || (cpu.Contains("'$(torchbackend)'==''") && cpu.Contains("'$(torchbackend)'=='cpu'")),
-            $"TorchSharp-cpu must be the default (no condition, or TorchBackend empty or cpu); condition: {cpu}");
-
-        var check = project.Descendants("Target").SingleOrDefault(t => t.Descendants("Error").Any(e => ((string?)e.Attribute("Text"))?.Contains("TorchBackend") == true));
-        Assert.NotNull(check);
-
         var packages = XDocument.Load(RepoPath("Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(v => (string)v.Attribute("Include")!, v => (string?)v.Attribute("Version"));
-        Assert.Equal("0.107.0", packages["TorchSharp-cuda-linux"]);
         Assert.Equal(packages["TorchSharp-cpu"], packages["TorchSharp-cuda-linux"]);
-
-        static string? Normalize(string? condition) =>
-            condition is null ? null : new string(condition.Where(c => !char.IsWhiteSpace(c)).ToArray()).ToLowerInvariant();
     }
 
     /// <summary>MSBuild itself evaluates the switch (no restore, so it runs without the CUDA package).</summary>
@@ -196,6 +176,10 @@ public class DevContainerTests
     [InlineData(null, "cuda", "TorchSharp-cuda-linux")] // the GPU container's environment variable
     [InlineData(null, "cpu", "TorchSharp-cpu")]
     public void MSBuild_picks_exactly_one_torchsharp_package(string? property, string? environment, string expected)
+        => Assert.Equal([expected], TorchSharpPackages(property, environment));
+
+    /// <summary>The TorchSharp packages MSBuild references, with TorchBackend as property and/or environment variable.</summary>
+    static string[] TorchSharpPackages(string? property, string? environment)
     {
         var args = new List<string> { "msbuild", RepoPath(LibraryProject), "-nologo", "-nodeReuse:false", "-getItem:PackageReference" };
         if (property is not null) args.Add($"-p:TorchBackend={property}");
@@ -203,11 +187,10 @@ public class DevContainerTests
         Assert.True(code == 0, $"dotnet msbuild failed: {stdout}{stderr}");
 
         using var items = JsonDocument.Parse(stdout);
-        var torchSharp = items.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
+        return items.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
             .Select(i => i.GetProperty("Identity").GetString()!)
             .Where(id => id.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase))
             .ToArray();
-        Assert.Equal([expected], torchSharp);
     }
 
     [Fact]

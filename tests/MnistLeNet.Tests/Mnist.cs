@@ -12,11 +12,3 @@ public static class Mnist
     public static MnistDataset Test => LazyTest.Value;
     public static string Directory => MnistFiles.DefaultDirectory();
 }
-
-/// <summary>A temporary folder, deleted after the test.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = System.IO.Directory.CreateTempSubdirectory("mnist-lenet-tests-").FullName;
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public void Dispose() => System.IO.Directory.Delete(Path, recursive: true);
-}

@@ -3,31 +3,20 @@ using System.Text;
 namespace MnistLeNet.Charts;
 
 /// <summary>
-/// A chart built by <see cref="Plots"/>. In a Polyglot/Jupyter notebook (dotnet-interactive) it shows
-/// itself as a chart when it is the value of a cell or passed to display(...) — through the kernel's
-/// convention-based formatter lookup (a [TypeFormatterSource] attribute matched by name), so this
-/// library needs no reference to Microsoft.DotNet.Interactive. <c>display(HTML(chart.Html))</c> works too.
+/// A chart built by <see cref="Plots"/>. In a Polyglot/Jupyter notebook it shows itself as a chart when
+/// it is the value of a cell or passed to display(...) (see KernelDisplay.cs); <c>display(HTML(chart.Html))</c>
+/// works too.
 /// </summary>
-[TypeFormatterSource(typeof(ChartHtmlFormatterSource), PreferredMimeTypes = new[] { "text/html" })]
+[TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class ChartHtml
 {
     string? _html;
 
-    internal ChartHtml(string figureJson, string title)
+    internal ChartHtml(ChartRequest request)
     {
-        FigureJson = figureJson;
-        Title = title;
+        FigureJson = PlotlyEngine.Draw(request);
+        Title = request.Title;
     }
-
-    // A fixed fragment (e.g. the plotly.js loader), not a figure.
-    internal ChartHtml(string title, Func<string> html)
-    {
-        FigureJson = "";
-        Title = title;
-        _lazy = html;
-    }
-
-    readonly Func<string>? _lazy;
 
     /// <summary>The Plotly figure ({"data":..., "layout":...}).</summary>
     public string FigureJson { get; }
@@ -36,13 +25,18 @@ public sealed class ChartHtml
     public string Title { get; }
 
     /// <summary>
-    /// Notebook fragment (div + script). Fixed on first use: under <see cref="PlotlyJsMode.OncePerProcess"/>
-    /// the first chart whose Html is taken in a process carries plotly.js.
+    /// Notebook fragment (div + script). Fixed on first use: the first chart whose Html is taken in a
+    /// process carries plotly.js, unless <see cref="Plots.LoadPlotlyJs"/> sent it before.
     /// </summary>
-    public string Html => _html ??= _lazy is not null ? _lazy() : PlotlyEngine.FragmentHtml(FigureJson, PlotlyEngine.TakePlotlyJs());
+    public string Html => _html ??= Fragment(PlotlyEngine.TakePlotlyJs());
 
     /// <summary>A complete HTML page with plotly.js inline (opens offline in any browser).</summary>
-    public string ToStandaloneHtml() => _lazy is not null ? throw new InvalidOperationException("not a figure") : PlotlyEngine.StandaloneHtml(FigureJson, string.IsNullOrEmpty(Title) ? "chart" : Title);
+    public string ToStandaloneHtml() =>
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+        + System.Net.WebUtility.HtmlEncode(string.IsNullOrEmpty(Title) ? "chart" : Title) + "</title>\n"
+        + PlotlyEngine.PlotlyJsScript + "\n</head><body>\n"
+        + Fragment(includePlotlyJs: false)
+        + "\n</body></html>\n";
 
     /// <summary>
     /// Writes <see cref="ToStandaloneHtml"/> to a file and returns its full path. The page is written
@@ -55,36 +49,35 @@ public sealed class ChartHtml
     }
 
     public override string ToString() => $"Chart \"{Title}\" ({FigureJson.Length:N0} chars of figure JSON)";
-}
 
-// ---- dotnet-interactive formatter, by convention (no package reference) ----
-// The kernel looks for an attribute *named* TypeFormatterSourceAttribute with a FormatterSourceType
-// property; the source's CreateTypeFormatters() returns objects with MimeType and Format(object, TextWriter).
-
-[AttributeUsage(AttributeTargets.Class)]
-internal sealed class TypeFormatterSourceAttribute(Type formatterSourceType) : Attribute
-{
-    public Type FormatterSourceType { get; } = formatterSourceType;
-    public string[] PreferredMimeTypes { get; set; } = [];
-}
-
-internal sealed class ChartHtmlFormatterSource
-{
-    public IEnumerable<object> CreateTypeFormatters()
+    /// <summary>[plotly.js] + div + script that draws the figure once window.Plotly exists.</summary>
+    string Fragment(bool includePlotlyJs)
     {
-        yield return new ChartHtmlFormatter("text/html");
-        yield return new ChartHtmlFormatter("text/plain");
+        var id = "mnl-chart-" + Guid.NewGuid().ToString("N");
+        return "<div class=\"mnist-lenet-chart\">" + (includePlotlyJs ? PlotlyEngine.PlotlyJsScript : "")
+            + $"<div id=\"{id}\"></div><script type=\"text/javascript\">(function () {{\n"
+            + $"var fig = {PlotlyEngine.EscapeScript(FigureJson)};\nvar id = '{id}';\n"
+            + DrawScript + "})();</script></div>";
     }
-}
 
-internal sealed class ChartHtmlFormatter(string mimeType)
-{
-    public string MimeType { get; } = mimeType;
+    // Charts may be rendered before the output that carries plotly.js (VS Code and Jupyter render
+    // outputs independently, and not always in order), so wait for it for a while; if it never comes
+    // (that output was cleared, or this output is shown on its own), say what to do instead of
+    // failing silently.
+    const string DrawScript = """
+        var cfg = { displaylogo: false, responsive: true };
+        function draw() { window.Plotly.newPlot(id, fig.data, fig.layout, cfg); }
+        if (window.Plotly) { draw(); return; }
+        var waited = 0;
+        var timer = setInterval(function () {
+          if (window.Plotly) { clearInterval(timer); draw(); return; }
+          if ((waited += 100) >= 15000) {
+            clearInterval(timer);
+            var el = document.getElementById(id);
+            if (el) el.innerHTML = '<p style="color:#a00">plotly.js is not loaded in this view, so this chart cannot be drawn. ' +
+              'Run a cell with Plots.LoadPlotlyJs() and re-run this one.</p>';
+          }
+        }, 100);
 
-    public bool Format(object instance, TextWriter writer)
-    {
-        if (instance is not ChartHtml chart) return false;
-        writer.Write(MimeType == "text/html" ? chart.Html : chart.ToString());
-        return true;
-    }
+        """;
 }

@@ -30,7 +30,7 @@ public static partial class Plots
     /// <param name="decimals">digits after the decimal point</param>
     /// <param name="cellPx">size of one cell in pixels on screen</param>
     public static ChartHtml PixelValues(float[,] pixels, string title = "", int decimals = 1, int cellPx = 26)
-        => new(PlotlyEngine.Invoke("AnnotatedImage", ToDouble(Flatten(pixels)), pixels.GetLength(1), title, decimals, cellPx), title);
+        => new(new AnnotatedImageChart(ToDouble(Flatten(pixels)), pixels.GetLength(1), title, decimals, cellPx));
 
     /// <summary>
     /// How many images of each digit the training and the test set hold, side by side. The bars show each
@@ -48,7 +48,7 @@ public static partial class Plots
         var shares = sets.Select(s => Shares(s.Item2)).ToArray();
         var hover = sets.Select((s, k) => s.Item2.Select((n, d) =>
             string.Create(CultureInfo.InvariantCulture, $"{s.Item1}: {n:N0} images of {d} ({shares[k][d]:P1})")).ToArray()).ToArray();
-        return new(PlotlyEngine.Invoke("GroupedBars", labels, names, shares, hover, title, "digit", "share of the set", ".0%"), title);
+        return new(new GroupedBarsChart(labels, names, shares, hover, title, "digit", "share of the set", ".0%"));
     }
 
     static double[] Shares(int[] counts)

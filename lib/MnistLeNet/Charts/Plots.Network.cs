@@ -32,7 +32,7 @@ public static partial class Plots
             : label == predicted ? $"label {label}, predicted {predicted} (p = {p}): right"
             : $"label {label}, predicted {predicted} (p = {p}): wrong";
         var labels = Enumerable.Range(0, probabilities.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return new(PlotlyEngine.Invoke("ColoredBars", labels, ToDouble(probabilities), colors, texts, title, "digit", "probability", 0.0, 1.08), title);
+        return new(new ColoredBarsChart(labels, ToDouble(probabilities), colors, texts, title, "digit", "probability", 0.0, 1.08));
     }
 
     /// <summary>Confusion matrix: rows = true class, columns = predicted; counts in the cells, colour = share of the row.</summary>
@@ -46,7 +46,7 @@ public static partial class Plots
             for (var c = 0; c < rows[r].Length; c++) rows[r][c] = counts[r, c];
         }
         var l = labels?.ToArray() ?? Enumerable.Range(0, n).Select(i => i.ToString()).ToArray();
-        return new(PlotlyEngine.Invoke("ConfusionMatrix", rows, l, title), title);
+        return new(new ConfusionMatrixChart(rows, l, title));
     }
 
     /// <summary>

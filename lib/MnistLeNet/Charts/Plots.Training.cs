@@ -14,7 +14,7 @@ public static partial class Plots
     /// <param name="totalEpochs">how many epochs the training will run</param>
     public static ChartHtml TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, int totalEpochs,
         string title = "Training progress")
-        => new(PlotlyEngine.Invoke("TrainingCurves", trainLoss, testLoss, testAccuracy, totalEpochs, title), title);
+        => new(new TrainingCurvesChart(trainLoss, testLoss, testAccuracy, totalEpochs, title));
 
     /// <summary>The loss of single batches as training goes on (the numbers of the tutorial's log lines).</summary>
     /// <param name="x">when each loss was logged, in epochs (1.5 = half-way through epoch 2)</param>

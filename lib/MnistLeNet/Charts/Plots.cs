@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MnistLeNet.Charts;
 
 /// <summary>
@@ -13,8 +15,13 @@ public static partial class Plots
     /// saved copy of the notebook carries plotly.js in that output, whichever chart cells were re-run,
     /// cleared or live-updated later, and no chart of the session needs to carry it.
     /// </summary>
-    public static ChartHtml LoadPlotlyJs() => new("plotly.js", () =>
-        PlotlyEngine.PlotlyScript() + $"<div style=\"font-size:smaller;color:#666\">plotly.js {PlotlyEngine.PlotlyJsVersion} loaded inline (offline).</div>");
+    public static HtmlFragment LoadPlotlyJs()
+    {
+        PlotlyEngine.TakePlotlyJs(); // this cell carries plotly.js, so no chart after it needs to
+        var version = Regex.Match(PlotlyEngine.PlotlyJs, @"plotly\.js v([0-9.]+)").Groups[1].Value; // from its header comment
+        return new(PlotlyEngine.PlotlyJsScript + $"<div style=\"font-size:smaller;color:#666\">plotly.js {version} loaded inline (offline).</div>",
+            $"plotly.js {version} (inline)");
+    }
 
     /// <summary>One image (28x28 digit by default): row 0 at the top, dark ink on white.</summary>
     /// <param name="pixels">row-major; values in any range (MNIST: 0..1 or 0..255)</param>
@@ -23,7 +30,7 @@ public static partial class Plots
         => Image(ToDouble(pixels), width, title, colorscale, sizePx);
 
     public static ChartHtml Image(double[] pixels, int width = 28, string title = "", string colorscale = "greys", int sizePx = 280)
-        => new(PlotlyEngine.Invoke("Image", pixels, width, title, colorscale, sizePx), title);
+        => new(new ImageChart(pixels, width, title, colorscale, sizePx));
 
     /// <summary>Many images in a grid with a title per cell: a batch of digits, 5x5 filters, feature maps.</summary>
     /// <param name="sharedScale">one colour range for all cells (compare weights); false: each cell auto-scaled</param>
@@ -33,12 +40,12 @@ public static partial class Plots
 
     public static ChartHtml ImageGrid(IReadOnlyList<double[]> images, int width = 28, IReadOnlyList<string>? titles = null,
         int columns = 8, string title = "", string colorscale = "greys", int cellPx = 90, bool sharedScale = false)
-        => new(PlotlyEngine.Invoke("ImageGrid", images.ToArray(), width, titles?.ToArray(), columns, title, colorscale, cellPx, sharedScale), title);
+        => new(new ImageGridChart(images.ToArray(), width, titles?.ToArray(), columns, title, colorscale, cellPx, sharedScale));
 
     /// <summary>Line chart of several series over x (e.g. epochs). Series may be shorter than x (in progress).</summary>
     public static ChartHtml Lines(IReadOnlyList<double> x, IReadOnlyDictionary<string, double[]> series, string title = "",
         string xTitle = "", string yTitle = "", bool markers = true)
-        => new(PlotlyEngine.Invoke("Lines", x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers), title);
+        => new(new LinesChart(x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers));
 
     static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
 }

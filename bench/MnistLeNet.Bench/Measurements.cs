@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MnistLeNet.Data;
-using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
 using TorchSharp;
@@ -30,7 +29,7 @@ public static class Measurements
     /// <paramref name="threads"/> torch threads (after one warm-up pass).</summary>
     public static double EvalImagesPerSecond(MnistDataset test, int threads)
     {
-        torch.set_num_threads(threads);
+        using var torchThreads = CpuThreads.Use(threads);
         using var model = TrainingOptions.Fast.CreateModel();
         Evaluator.Evaluate(model, test);
         var clock = Stopwatch.StartNew();
@@ -82,7 +81,6 @@ public static class Measurements
     public static (double? Seconds, int Epochs, double Accuracy) TimeTo99(string dataDir, TrainingOptions options)
     {
         var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
-        TorchRuntime.Initialize();
         var (train, test) = MnistDataset.LoadTrainAndTest(dataDir, download: false);
         using var model = options.CreateModel();
         using var stop = new CancellationTokenSource();

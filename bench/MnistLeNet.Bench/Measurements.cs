@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MnistLeNet.Data;
-using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
 using TorchSharp;
@@ -31,7 +30,7 @@ public static class Measurements
     /// LeNet inside a Sequential, so evaluation runs the model's own forward instead of the fast pooling path.</summary>
     public static double EvalImagesPerSecond(MnistDataset test, int threads, bool plain = false)
     {
-        torch.set_num_threads(threads);
+        using var torchThreads = CpuThreads.Use(threads);
         using var lenet = TrainingOptions.Fast.CreateModel();
         using var model = plain ? torch.nn.Sequential(("lenet", lenet)) : (torch.nn.Module<torch.Tensor, torch.Tensor>)lenet;
         Evaluator.Evaluate(model, test);
@@ -84,7 +83,6 @@ public static class Measurements
     public static (double? Seconds, int Epochs, double Accuracy) TimeTo99(string dataDir, TrainingOptions options)
     {
         var started = Process.GetCurrentProcess().StartTime.ToUniversalTime();
-        TorchRuntime.Initialize();
         var (train, test) = MnistDataset.LoadTrainAndTest(dataDir, download: false);
         using var model = options.CreateModel();
         using var stop = new CancellationTokenSource();

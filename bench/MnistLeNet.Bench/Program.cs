@@ -11,6 +11,7 @@ using MnistLeNet.Training;
 //        mnist-lenet-bench --time-to-99   (internal: one fresh-process measurement)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var info = TorchRuntime.Initialize(); // once, before anything touches torch
 var dataDir = MnistFiles.DefaultDirectory();
 
 // "Time to 99% from process start" needs a process of its own.
@@ -35,7 +36,6 @@ bool quick = args.Contains("--quick");
 int classicLimit = quick ? 3000 : 12000, fastLimit = quick ? 12800 : 38400, memoryEpochs = quick ? 5 : 20, rounds = quick ? 1 : 3;
 
 var report = new Report();
-var info = TorchRuntime.Initialize();
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; libtorch {info.TorchVersion}");
 var peerMissing = peer.Missing;
 Console.WriteLine(peerMissing is null ? $"PyTorch peer: {peer.Folder}" : $"PyTorch peer NOT available: {peerMissing}");

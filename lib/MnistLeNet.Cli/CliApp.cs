@@ -38,7 +38,10 @@ public static class CliApp
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <returns>0 on success, 1 when the work failed, 2 for a bad command line.</returns>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, TorchRuntime.Initialize);
+
+    /// <param name="initializeTorch">Prepares TorchSharp, once, before a command that uses it (tests pass a pretend one).</param>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TorchRuntimeInfo> initializeTorch)
     {
         try
         {
@@ -47,6 +50,7 @@ public static class CliApp
                 (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
+            var runtime = args[0] is "train" or "evaluate" or "predict" or "info" ? initializeTorch() : null;
             var rest = args[1..];
             return args[0] switch
             {
@@ -54,7 +58,7 @@ public static class CliApp
                 "evaluate" => Evaluate(Parse("evaluate", rest, ["model", "data", "device"]), stdout),
                 "predict" => Predict(Parse("predict", rest, ["model", "index", "data"]), stdout),
                 "download" => Download(Parse("download", rest, ["data", "mirror"], json: false), stdout, stderr),
-                "info" => Info(Parse("info", rest, [], json: false), stdout),
+                "info" => Info(Parse("info", rest, [], json: false), runtime!, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -180,14 +184,14 @@ public static class CliApp
         return 0;
     }
 
-    static int Info(CommandLine _, TextWriter stdout)
+    static int Info(CommandLine _, TorchRuntimeInfo info, TextWriter stdout)
     {
-        var info = TorchRuntime.Initialize();
         stdout.WriteLine($"libtorch {info.TorchVersion} (TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version})");
         stdout.WriteLine($"native folder: {info.NativeDirectory ?? "(chosen by TorchSharp)"}");
-        stdout.WriteLine(info.HostNeedsPatch
-            ? $"host libstdc++ lacks GLIBCXX_3.4.32: libLibTorchSharp.so compatibility patch active ({info.PatchedFiles.Count} file(s) patched now)"
-            : "host libstdc++ is new enough: no patch needed");
+        if (OperatingSystem.IsLinux())
+            stdout.WriteLine(info.HostNeedsPatch
+                ? $"host libstdc++ lacks GLIBCXX_3.4.32: libLibTorchSharp.so compatibility patch active ({info.PatchedFiles.Count} file(s) patched now)"
+                : "host libstdc++ is new enough: no patch needed");
         stdout.WriteLine($"cuda available: {info.CudaAvailable}");
         if (info.CudaError is not null) stdout.WriteLine($"cuda was wanted (TorchBackend=cuda) but did not initialise: {info.CudaError}");
         stdout.WriteLine($"data folder: {MnistFiles.DefaultDirectory()}");

@@ -20,13 +20,13 @@ public class ForeignLibtorchTests
         var notebook = dir.File("probe.ipynb");
         File.WriteAllText(notebook, """
             {"cells": [
-              {"cell_type": "code", "metadata": {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["#r \"nuget: TorchSharp-cpu, 0.107.0\"\n", "#r \"LIBRARY\""]},
+              {"cell_type": "code", "metadata": {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["#r \"nuget: TorchSharp-cpu, VERSION\"\n", "#r \"LIBRARY\""]},
               {"cell_type": "code", "metadata": {"dotnet_interactive": {"language": "csharp"}, "polyglot_notebook": {"kernelName": "csharp"}}, "outputs": [], "source": ["MnistLeNet.Native.TorchRuntime.Initialize();\n", "var logits = new MnistLeNet.Model.LeNet().forward(TorchSharp.torch.zeros(1, 1, 28, 28));\n", "Console.WriteLine($\"logits: {logits.shape[1]}\");"]}
             ],
             "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "polyglot-notebook"},
               "polyglot_notebook": {"kernelInfo": {"defaultKernelName": "csharp", "items": [{"name": "csharp", "languageName": "csharp"}]}}},
             "nbformat": 4, "nbformat_minor": 5}
-            """.Replace("LIBRARY", library));
+            """.Replace("LIBRARY", library).Replace("VERSION", MnistLeNet.Native.PackageVersions.TorchSharp));
 
         // Run from the repository, where the local tool manifest is; the notebook uses absolute paths.
         // TorchBackend=cpu: this is about the CPU build, also when the tests run in the GPU dev container.

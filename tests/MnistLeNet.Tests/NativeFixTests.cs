@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using MnistLeNet.Native;
+using MnistLeNet.NativeFix;
 
 namespace MnistLeNet.Tests;
 
@@ -11,7 +12,7 @@ public class NativeFixTests
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        using var zip = ZipFile.OpenRead(Path.Combine(packages, "torchsharp", "0.107.0", "torchsharp.0.107.0.nupkg"));
+        using var zip = ZipFile.OpenRead(Path.Combine(packages, "torchsharp", PackageVersions.TorchSharp, $"torchsharp.{PackageVersions.TorchSharp}.nupkg"));
         using var entry = zip.GetEntry("runtimes/linux-x64/native/libLibTorchSharp.so")!.Open();
         using var copy = new MemoryStream();
         entry.CopyTo(copy);
@@ -58,8 +59,8 @@ public class NativeFixTests
         var path = dir.File("libLibTorchSharp.so");
         File.WriteAllBytes(path, OriginalLibrary());
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Assert.True(TorchRuntime.PatchFile(path));
-        Assert.False(TorchRuntime.PatchFile(path));
+        Assert.True(LibTorchSharpFix.PatchFile(path));
+        Assert.False(LibTorchSharpFix.PatchFile(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
         Assert.Equal(GlibcxxCompatPatch.State.AlreadyPatched, GlibcxxCompatPatch.Inspect(File.ReadAllBytes(path), path));
         Assert.Single(Directory.GetFiles(dir.Path));
@@ -69,9 +70,9 @@ public class NativeFixTests
     public void Torch_is_initialised_from_this_package_and_reports_what_it_did()
     {
         var info = TorchRuntime.Initialize();
-        Assert.StartsWith("2.10.0", info.TorchVersion);
+        Assert.StartsWith(PackageVersions.LibTorch, info.TorchVersion);
         Assert.NotNull(info.NativeDirectory);
         Assert.True(File.Exists(Path.Combine(info.NativeDirectory!, "libtorch_cpu.so")));
-        Assert.Equal(!TorchRuntime.HostLibStdCxxHas(GlibcxxCompatPatch.MissingVersion), info.HostNeedsPatch);
+        Assert.Equal(!LibTorchSharpFix.HostLibStdCxxHas(GlibcxxCompatPatch.MissingVersion), info.HostNeedsPatch);
     }
 }

@@ -1,4 +1,3 @@
-using MnistLeNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,7 +39,6 @@ public sealed class MnistDataset : IDisposable
     /// </summary>
     public static MnistDataset Load(MnistSplit split, string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
-        TorchRuntime.Initialize();
         dataDir ??= MnistFiles.DefaultDirectory();
         if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
         var (imageFile, labelFile) = MnistFiles.For(split);
@@ -52,7 +50,6 @@ public sealed class MnistDataset : IDisposable
     /// <summary>Loads both splits at once, the test set on a second thread while the training set loads.</summary>
     public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
-        TorchRuntime.Initialize();
         dataDir ??= MnistFiles.DefaultDirectory();
         if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
         var test = Task.Run(() => Load(MnistSplit.Test, dataDir, download: false));
@@ -63,7 +60,6 @@ public sealed class MnistDataset : IDisposable
     /// <summary>Builds a dataset from raw IDX bodies: 784 bytes per image, one byte per label.</summary>
     public static MnistDataset FromBytes(MnistSplit split, byte[] imageBytes, byte[] labelBytes)
     {
-        TorchRuntime.Initialize();
         const int pixels = MnistFiles.ImageSize * MnistFiles.ImageSize;
         if (imageBytes.Length != labelBytes.Length * pixels)
             throw new ArgumentException($"{imageBytes.Length} image bytes do not make {labelBytes.Length} images of {pixels} pixels", nameof(imageBytes));

@@ -1,96 +1,106 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MnistLeNet.NativeFix;
 using TorchSharp;
 
 namespace MnistLeNet.Native;
 
 /// <summary>What <see cref="TorchRuntime.Initialize"/> did and found.</summary>
-/// <param name="TorchVersion">libtorch's version, e.g. "2.10.0".</param>
+/// <param name="TorchVersion">libtorch's version, as libtorch reports it.</param>
 /// <param name="NativeDirectory">The folder libtorch was loaded from (null when TorchSharp chose it).</param>
-/// <param name="PatchedFiles">Copies of libLibTorchSharp.so patched by this call (see <see cref="GlibcxxCompatPatch"/>).</param>
-/// <param name="HostNeedsPatch">True when the host's libstdc++ lacks GLIBCXX_3.4.32.</param>
+/// <param name="PatchedFiles">Copies of libLibTorchSharp.so patched by this call (see <see cref="LibTorchSharpFix"/>).</param>
+/// <param name="HostNeedsPatch">True when the host's libstdc++ lacks GLIBCXX_3.4.32 (Linux only).</param>
 /// <param name="CudaAvailable">True when TorchSharp reports a usable CUDA device.</param>
 /// <param name="CudaError">Why CUDA could not be initialised, when the CUDA build was wanted; otherwise null.</param>
 public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirectory,
     IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable, string? CudaError = null);
 
 /// <summary>
-/// Prepares TorchSharp's native libraries before anything touches <c>torch</c>. Every entry point
-/// (CLI, tests, notebooks) calls <see cref="Initialize"/> first; it is cheap after the first call.
+/// The one entry point that prepares TorchSharp's native libraries. Every program (CLI, benchmark,
+/// example, tests) and every notebook calls <see cref="Initialize"/> once at its start, before anything
+/// touches <c>torch</c>; if TorchSharp cannot load, the error is thrown there and says what to do.
 /// </summary>
 /// <remarks>
 /// Three things happen, in order:
 /// <list type="number">
-/// <item>On Linux hosts whose libstdc++ lacks GLIBCXX_3.4.32, every copy of libLibTorchSharp.so that
-/// TorchSharp might load is patched once (<see cref="GlibcxxCompatPatch"/>), atomically.</item>
-/// <item>libtorch is loaded by full path where that matters: from a program's own output, and in a
-/// notebook kernel when a different libtorch sits on the system library path (e.g. Debian's
-/// python3-torch), which TorchSharp would otherwise pick up by name. If a foreign libtorch is
-/// loaded anyway, the error names it.</item>
-/// <item>TorchSharp initialises its backend (CUDA first when the CUDA build is wanted, then CPU), which
-/// also makes it safe to construct modules from a library in a notebook kernel.</item>
+/// <item>Linux only: on hosts whose libstdc++ lacks GLIBCXX_3.4.32, every copy of libLibTorchSharp.so that
+/// TorchSharp might load is patched once (<see cref="LibTorchSharpFix"/>, in MnistLeNet.NativeFix).</item>
+/// <item>Linux only: libtorch is loaded by full path where that matters: from a program's own output, and
+/// in a notebook kernel when a different libtorch sits on the system library path (e.g. Debian's
+/// python3-torch), which TorchSharp would otherwise pick up by name. If a foreign libtorch is loaded
+/// anyway, the error names it.</item>
+/// <item>TorchSharp initialises its backend (CUDA first when the CUDA build is wanted, then CPU). On
+/// Windows, where TorchSharp's own message misleads, a failure explains the known TorchSharp bug and
+/// the way round it.</item>
 /// </list>
+/// It does not set torch's thread count: that is the trainer's choice (<c>Training/CpuThreads</c>).
 /// </remarks>
 public static class TorchRuntime
 {
-    const string TorchSharpVersion = "0.107.0";
+    const string WindowsIssue = "https://github.com/dotnet/TorchSharp/issues/1567";
     static readonly string[] LibtorchPreloadOrder = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
     static readonly object Gate = new();
     static TorchRuntimeInfo? _info;
 
     /// <summary>Runs once per process; later calls return the first result.</summary>
+    /// <exception cref="InvalidOperationException">TorchSharp's native code could not be loaded; the message says why and what to do.</exception>
     public static TorchRuntimeInfo Initialize()
     {
         lock (Gate)
         {
-            return _info ??= InitializeOnce();
+            return _info ??= Load(CurrentOs(), torch.InitializeDeviceType);
         }
     }
 
-    static TorchRuntimeInfo InitializeOnce()
+    /// <summary>The work of <see cref="Initialize"/> as if on <paramref name="os"/>, with
+    /// <paramref name="initializeDevice"/> starting TorchSharp's backend (tests pretend other systems and failures).</summary>
+    internal static TorchRuntimeInfo Load(OSPlatform os, Action<DeviceType> initializeDevice)
     {
-        var patched = new List<string>();
-        string? nativeDir = null;
-        bool hostNeedsPatch = false;
-
-        if (OperatingSystem.IsLinux())
-        {
-            hostNeedsPatch = !HostLibStdCxxHas(GlibcxxCompatPatch.MissingVersion);
-            if (hostNeedsPatch)
-                foreach (var file in LibTorchSharpCopies())
-                    if (PatchFile(file)) patched.Add(file);
-
-            nativeDir = PreloadDirectory();
-            if (nativeDir is not null)
-                foreach (var lib in LibtorchPreloadOrder)
-                    NativeLibrary.Load(Path.Combine(nativeDir, lib));
-        }
+        bool linux = os == OSPlatform.Linux;
+        var fix = linux ? LibTorchSharpFix.ApplyIfNeeded(LibTorchSharpFolders()) : new LibTorchSharpFixResult(false, []);
+        var nativeDir = linux ? PreloadDirectory() : null;
+        if (nativeDir is not null)
+            foreach (var lib in LibtorchPreloadOrder)
+                NativeLibrary.Load(Path.Combine(nativeDir, lib));
 
         string? cudaError = null;
         try
         {
             if (PrefersCuda())
             {
-                try { torch.InitializeDeviceType(DeviceType.CUDA); }
+                try { initializeDevice(DeviceType.CUDA); }
                 catch (Exception e) when (e is InvalidOperationException or NotSupportedException) { cudaError = e.Message; }
             }
-            torch.InitializeDeviceType(DeviceType.CPU);
+            initializeDevice(DeviceType.CPU);
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
         {
-            throw new InvalidOperationException(
-                "TorchSharp's native library could not be loaded. " +
-                (hostNeedsPatch ? "This host's libstdc++ lacks GLIBCXX_3.4.32; patched files: " +
-                    (patched.Count == 0 ? "none (already patched or not writable)" : string.Join(", ", patched)) + ". " : "") +
-                (cudaError is null ? "" : $"CUDA initialisation failed first: {cudaError} ") +
-                "See README.md, section Troubleshooting. Cause: " + e.Message, e);
+            throw new InvalidOperationException(os == OSPlatform.Windows ? WindowsFailure(e) : LoadFailure(e, fix, cudaError), e);
         }
 
-        if (OperatingSystem.IsLinux()) ThrowIfForeignLibtorchLoaded();
-        torch.set_num_threads(CpuThreads.Default);
-        return new TorchRuntimeInfo(torch.__version__, nativeDir, patched, hostNeedsPatch, torch.cuda.is_available(), cudaError);
+        if (linux) ThrowIfForeignLibtorchLoaded();
+        return new TorchRuntimeInfo(torch.__version__, nativeDir, fix.PatchedFiles, fix.HostNeedsPatch, torch.cuda.is_available(), cudaError);
     }
+
+    static OSPlatform CurrentOs() =>
+        OperatingSystem.IsLinux() ? OSPlatform.Linux
+        : OperatingSystem.IsWindows() ? OSPlatform.Windows
+        : OperatingSystem.IsMacOS() ? OSPlatform.OSX
+        : OSPlatform.Create(RuntimeInformation.OSDescription);
+
+    static string WindowsFailure(Exception e) =>
+        "TorchSharp's native library could not be loaded. On Windows this is a known TorchSharp bug: " +
+        $"the LibTorchSharp.dll of TorchSharp {PackageVersions.TorchSharp} needs functions that the libtorch {PackageVersions.LibTorch} " +
+        $"Windows binaries do not export, on x64 and ARM64 alike ({WindowsIssue}). TorchSharp's own message (below), " +
+        "about a missing libtorch-cpu-win reference, is misleading: nothing is missing from this project. " +
+        "What to do: run the tutorial in WSL2 (Ubuntu) or in the dev container (VS Code Dev Containers or GitHub Codespaces); " +
+        "README.md, section Platforms, has the steps. TorchSharp said: " + e.Message;
+
+    static string LoadFailure(Exception e, LibTorchSharpFixResult fix, string? cudaError) =>
+        "TorchSharp's native library could not be loaded. " +
+        (fix.HostNeedsPatch ? "This host's libstdc++ lacks GLIBCXX_3.4.32; patched files: " +
+            (fix.PatchedFiles.Count == 0 ? "none (already patched or not writable)" : string.Join(", ", fix.PatchedFiles)) + ". " : "") +
+        (cudaError is null ? "" : $"CUDA initialisation failed first: {cudaError} ") +
+        "See README.md, section Troubleshooting. Cause: " + e.Message;
 
     /// <summary>
     /// The CUDA build is wanted when the switch that selects it at build time is set in the
@@ -116,7 +126,7 @@ public static class TorchRuntime
             .FirstOrDefault(Complete);
         if (local is not null) return Path.GetFullPath(local);
         if (SystemLibtorch() is null || PrefersCuda()) return null;
-        return TorchSharpPackageDirs("libtorch-cpu-linux-x64", "2.10.0")
+        return PackageDirs("libtorch-cpu-linux-x64", PackageVersions.LibTorch)
             .Select(p => Path.Combine(p, "runtimes", "linux-x64", "native"))
             .FirstOrDefault(Complete);
     }
@@ -131,53 +141,10 @@ public static class TorchRuntime
             .Concat(["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"])
             .Select(d => d.TrimEnd('/'));
 
-    /// <summary>True when the libstdc++ this process uses defines <paramref name="version"/>.</summary>
-    internal static bool HostLibStdCxxHas(string version)
-    {
-        var path = LoadedLibraries().FirstOrDefault(p => Path.GetFileName(p).StartsWith("libstdc++.so", StringComparison.Ordinal))
-                   ?? new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6" }
-                       .FirstOrDefault(File.Exists);
-        if (path is null) return true; // nothing to inspect: do not touch any file
-        var needle = System.Text.Encoding.ASCII.GetBytes(version + "\0");
-        return File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0;
-    }
-
-    /// <summary>Patches one file if it needs it, atomically and keeping its permissions. Returns false
-    /// when nothing had to change, or when the file is not ours to change (read-only cache or file
-    /// system); loading then reports the problem if that copy is the one TorchSharp uses.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    internal static bool PatchFile(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        if (!GlibcxxCompatPatch.Apply(bytes, path)) return false;
-        try
-        {
-            var mode = File.GetUnixFileMode(path);
-            AtomicFile.Write(path, temp =>
-            {
-                File.WriteAllBytes(temp, bytes);
-                File.SetUnixFileMode(temp, mode);
-            });
-            return true;
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Every copy of libLibTorchSharp.so that TorchSharp may load in this process.</summary>
-    static IEnumerable<string> LibTorchSharpCopies() =>
-        CandidateDirectories(TorchSharpPackageDirs("torchsharp", TorchSharpVersion)
-                .SelectMany(p => new[]
-                {
-                    Path.Combine(p, "runtimes", "linux-x64", "native"), Path.Combine(p, "lib", "net8.0"),
-                    Path.Combine(p, "lib", "net8.0", "cpu"), Path.Combine(p, "lib", "net8.0", "cuda-12.8"),
-                }))
-            .Select(d => Path.Combine(d, "libLibTorchSharp.so"))
-            .Where(File.Exists);
-
-    static IEnumerable<string> CandidateDirectories(IEnumerable<string> packageDirs)
+    /// <summary>Every folder from which TorchSharp may load libLibTorchSharp.so in this process: the
+    /// program's output, TorchSharp's own folder and the one it consolidates natives into, and the
+    /// package cache.</summary>
+    static IEnumerable<string> LibTorchSharpFolders()
     {
         var torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "";
         string[] local =
@@ -189,10 +156,15 @@ public static class TorchRuntime
             Path.Combine(torchSharpDir, "cpu"),
             Path.Combine(torchSharpDir, "cuda-12.8"),
         ];
-        return local.Concat(packageDirs).Where(Directory.Exists).Select(Path.GetFullPath).Distinct();
+        var packages = PackageDirs("torchsharp", PackageVersions.TorchSharp).SelectMany(p => new[]
+        {
+            Path.Combine(p, "runtimes", "linux-x64", "native"), Path.Combine(p, "lib", "net8.0"),
+            Path.Combine(p, "lib", "net8.0", "cpu"), Path.Combine(p, "lib", "net8.0", "cuda-12.8"),
+        });
+        return local.Concat(packages).Where(Directory.Exists).Select(Path.GetFullPath).Distinct();
     }
 
-    static IEnumerable<string> TorchSharpPackageDirs(string id, string version)
+    static IEnumerable<string> PackageDirs(string id, string version)
     {
         var roots = new List<string?>
         {
@@ -213,7 +185,7 @@ public static class TorchRuntime
     static void ThrowIfForeignLibtorchLoaded()
     {
         var searchPath = SystemLibraryPath().ToHashSet();
-        var loaded = LoadedLibraries().Where(p => LibtorchPreloadOrder.Contains(Path.GetFileName(p))).ToList();
+        var loaded = LoadedLibraries.InThisProcess().Where(p => LibtorchPreloadOrder.Contains(Path.GetFileName(p))).ToList();
         var foreign = loaded.Where(p => searchPath.Contains(Path.GetDirectoryName(p)!))
             .Concat(loaded.GroupBy(Path.GetFileName).Where(g => g.Count() > 1).SelectMany(g => g))
             .Distinct().ToList();
@@ -223,26 +195,5 @@ public static class TorchRuntime
                 "It usually comes from a system-wide PyTorch (e.g. Debian's python3-torch in /usr/lib). " +
                 "Restart the process or notebook kernel and call MnistLeNet.Native.TorchRuntime.Initialize() before any other " +
                 "TorchSharp call, or remove the system libtorch.");
-    }
-
-    static IEnumerable<string> LoadedLibraries()
-    {
-        if (!File.Exists("/proc/self/maps")) return [];
-        return File.ReadLines("/proc/self/maps")
-            .Select(line => line.IndexOf('/') is var i and >= 0 ? line[i..] : "")
-            .Where(p => p.Contains(".so", StringComparison.Ordinal))
-            .Distinct()
-            .ToList();
-    }
-
-    /// <summary>Runs <see cref="Initialize"/> as soon as this library is first used, so that a caller
-    /// who forgets it still gets the fixes. Errors are kept for the explicit call to report.</summary>
-#pragma warning disable CA2255 // deliberate: the native fixes must run before any TorchSharp call
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void InitializeOnFirstUse()
-    {
-        try { Initialize(); }
-        catch (Exception) { /* the explicit Initialize() call reports it */ }
     }
 }

@@ -35,7 +35,7 @@ public sealed class Trainer
     /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires; the model keeps what it learned so far.</exception>
     public TrainingHistory Fit(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
     {
-        torch.set_num_threads(Options.ThreadCount);
+        using var threads = CpuThreads.Use(Options.ThreadCount); // restored when the run ends, however it ends
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
         var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed);
         using var optimizer = CreateOptimizer();

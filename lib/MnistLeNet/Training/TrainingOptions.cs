@@ -70,8 +70,8 @@ public sealed record TrainingOptions
         _ => throw new ArgumentException($"unknown recipe '{name}' (expected classic or fast)", nameof(name)),
     };
 
-    /// <summary>A good number of CPU threads for this batch size (see <see cref="Native.CpuThreads"/>).</summary>
-    public static int DefaultThreads(int batchSize) => Native.CpuThreads.For(batchSize);
+    /// <summary>A good number of CPU threads for this batch size (see <see cref="CpuThreads"/>).</summary>
+    public static int DefaultThreads(int batchSize) => CpuThreads.For(batchSize);
 
     /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
     public int ThreadCount => Threads ?? DefaultThreads(BatchSize);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace MnistLeNet.Native;
+namespace MnistLeNet.NativeFix;
 
 /// <summary>
 /// Makes TorchSharp 0.107's <c>libLibTorchSharp.so</c> load on hosts whose libstdc++ stops at

@@ -20,13 +20,17 @@ namespace MnistLeNet.Charts;
 [JsonDerivedType(typeof(ConfusionMatrixChart), "confusion-matrix")]
 internal abstract record ChartRequest(string Title)
 {
-    static readonly JsonSerializerOptions Options = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ChartRequestJson.Default.ChartRequest);
 
     public static ChartRequest FromJson(string json) =>
-        JsonSerializer.Deserialize<ChartRequest>(json, Options) ?? throw new ArgumentException("no chart request", nameof(json));
+        JsonSerializer.Deserialize(json, ChartRequestJson.Default.ChartRequest) ?? throw new ArgumentException("no chart request", nameof(json));
 }
+
+// Source-generated, not reflection-based: file-based apps (examples/tutorial.cs) and trimmed or AOT
+// builds turn reflection-based JSON off.
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(ChartRequest))]
+internal sealed partial class ChartRequestJson : JsonSerializerContext;
 
 // Not a chart: the answer is plotly.min.js itself.
 internal sealed record PlotlyJsRequest() : ChartRequest("plotly.js");

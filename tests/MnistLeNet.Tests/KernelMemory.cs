@@ -16,7 +16,7 @@ public static partial class KernelMemory
     const string ProbeText = "kernel working set after pass";
 
     /// <summary>Runs <paramref name="notebookName"/> (e.g. "04-training") <paramref name="passes"/> times in one kernel.</summary>
-    public static (NotebookRun Run, IReadOnlyList<long> Megabytes) Measure(string notebookName, int passes)
+    public static (NotebookRun Run, IReadOnlyList<long> Mebibytes) Measure(string notebookName, int passes)
     {
         NotebookRun.EnsureNotebookLibraryIsCurrent();
         var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(NotebookRun.NotebookDirectory, notebookName + ".ipynb")))!.AsObject();
@@ -48,7 +48,7 @@ public static partial class KernelMemory
         System.GC.Collect();
         System.GC.WaitForPendingFinalizers();
         System.GC.Collect();
-        System.Console.WriteLine($"{{ProbeText}} {{pass}}: {System.Environment.WorkingSet / (1024 * 1024)} MB");
+        System.Console.WriteLine($"{{ProbeText}} {{pass}}: {System.Environment.WorkingSet / (1024 * 1024)} MiB");
         """;
 
     static bool IsSetup(JsonObject cell) => Source(cell).Split('\n').Any(line => line.TrimStart().StartsWith("#r "));
@@ -64,6 +64,6 @@ public static partial class KernelMemory
         ["source"] = source,
     };
 
-    [GeneratedRegex(ProbeText + @" \d+: (\d+) MB")]
+    [GeneratedRegex(ProbeText + @" \d+: (\d+) MiB")]
     private static partial Regex ProbeLine();
 }

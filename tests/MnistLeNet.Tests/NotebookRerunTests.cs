@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit.Abstractions;
 
 namespace MnistLeNet.Tests;
@@ -6,7 +7,7 @@ namespace MnistLeNet.Tests;
 /// Learners rerun cells over and over in one kernel. Every notebook, all its code cells run three
 /// times in one kernel (see <see cref="KernelMemory"/>), must not fail a cell and must leave the
 /// kernel's memory after the third pass within 20% of the first. Each case prints a README table row:
-/// notebook, kernel working set after one run, after three runs (MB).
+/// notebook, kernel working set after one run, after three runs (MiB).
 /// </summary>
 public class NotebookRerunTests(ITestOutputHelper output)
 {
@@ -17,11 +18,11 @@ public class NotebookRerunTests(ITestOutputHelper output)
     [MemberData(nameof(Notebooks))]
     public void Running_every_cell_three_times_in_one_kernel_does_not_grow_its_memory(string notebook)
     {
-        var (run, megabytes) = KernelMemory.Measure(notebook, passes: 3);
+        var (run, mebibytes) = KernelMemory.Measure(notebook, passes: 3);
         Assert.True(run.ExitCode == 0 && !run.Errors.Any(), run.ToString());
-        Assert.Equal(3, megabytes.Count);
-        output.WriteLine($"| {notebook} | {megabytes[0]:N0} | {megabytes[2]:N0} |");
-        Assert.True(Math.Abs(megabytes[2] - megabytes[0]) <= 0.2 * megabytes[0],
-            $"{notebook}: the kernel went from {megabytes[0]} MB after the first pass to {megabytes[2]} MB after the third");
+        Assert.Equal(3, mebibytes.Count);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `{notebook}` | {mebibytes[0]:N0} | {mebibytes[2]:N0} |"));
+        Assert.True(Math.Abs(mebibytes[2] - mebibytes[0]) <= 0.2 * mebibytes[0],
+            $"{notebook}: the kernel went from {mebibytes[0]} MiB after the first pass to {mebibytes[2]} MiB after the third");
     }
 }

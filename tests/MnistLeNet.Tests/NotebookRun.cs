@@ -35,8 +35,9 @@ public sealed class NotebookRun
     ];
 
     /// <summary>A copy of <paramref name="notebookPath"/> in <paramref name="directory"/> with <see cref="Shortened"/>'s edits
-    /// (each must match exactly once, so a reworded knob cannot silently make the tests slow) and <paramref name="edit"/> applied.</summary>
-    public static string ShortenedCopy(string notebookPath, string directory, Func<JsonObject, JsonObject>? edit = null)
+    /// (each must match exactly once, so a reworded knob cannot silently make the tests slow) and <paramref name="edit"/> applied,
+    /// named <paramref name="copyName"/> (default: the notebook's own name).</summary>
+    public static string ShortenedCopy(string notebookPath, string directory, Func<JsonObject, JsonObject>? edit = null, string? copyName = null)
     {
         var name = Path.GetFileName(notebookPath);
         var text = File.ReadAllText(notebookPath);
@@ -47,19 +48,21 @@ public sealed class NotebookRun
             text = text.Replace(find, replace);
         }
         if (edit is not null) text = edit(JsonNode.Parse(text)!.AsObject()).ToJsonString();
-        var copy = Path.Combine(directory, name);
+        var copy = Path.Combine(directory, copyName ?? name);
         File.WriteAllText(copy, text);
         return copy;
     }
 
-    /// <summary>Runs a shortened copy of <paramref name="notebookPath"/> in <paramref name="workingDirectory"/> with the stock kernel.</summary>
-    public static NotebookRun Execute(string notebookPath, string workingDirectory, IDictionary<string, string>? environment = null)
+    /// <summary>Runs a shortened copy of <paramref name="notebookPath"/> (see <see cref="ShortenedCopy"/>) in
+    /// <paramref name="workingDirectory"/> with the stock kernel.</summary>
+    public static NotebookRun Execute(string notebookPath, string workingDirectory, IDictionary<string, string>? environment = null,
+        Func<JsonObject, JsonObject>? edit = null, string? copyName = null)
     {
         Directory.CreateDirectory(ExecutedDirectory);
-        var name = Path.GetFileName(notebookPath);
+        var name = copyName ?? Path.GetFileName(notebookPath);
         var output = Path.Combine(ExecutedDirectory, name);
         File.Delete(output);
-        notebookPath = ShortenedCopy(notebookPath, workingDirectory);
+        notebookPath = ShortenedCopy(notebookPath, workingDirectory, edit, copyName);
         var variables = new Dictionary<string, string?>
         {
             ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", // numbers print the same on every machine

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +8,13 @@ namespace MnistLeNet.Data;
 /// One half of MNIST held in memory as two tensors, the TorchSharp counterpart of
 /// <c>MNIST(mode=..., transform=ToTensor())</c>: images are float32 <c>[N,1,28,28]</c> with pixel
 /// values scaled from 0..255 to 0..1, labels are int64 <c>[N]</c> with values 0..9.
+/// <para>
+/// MNIST never changes, so <see cref="Load"/> reads each split of a data folder once per process and
+/// hands every later call the same dataset: a notebook cell that loads the data can be rerun any
+/// number of times without using more memory. Such a shared dataset lives as long as the process;
+/// disposing it does nothing, and its tensors must not be changed in place. Datasets made by
+/// <see cref="FromBytes"/> and <see cref="Take"/> are the caller's: disposing them frees their tensors.
+/// </para>
 /// </summary>
 public sealed class MnistDataset : IDisposable
 {
@@ -24,6 +32,11 @@ public sealed class MnistDataset : IDisposable
     public MnistSplit Split { get; }
     public int Count => LabelBytes.Length;
 
+    bool _shared;
+
+    static readonly ConcurrentDictionary<(MnistSplit, string), MnistDataset> Loaded = new();
+    static readonly Dictionary<MnistSplit, object> LoadLocks = new() { [MnistSplit.Train] = new(), [MnistSplit.Test] = new() };
+
     MnistDataset(MnistSplit split, Tensor images, Tensor labels, byte[] labelBytes)
     {
         Split = split;
@@ -33,21 +46,31 @@ public sealed class MnistDataset : IDisposable
     }
 
     /// <summary>
-    /// Loads a split from <paramref name="dataDir"/> (default: the repository's <c>data/mnist</c>),
-    /// downloading missing files first unless <paramref name="download"/> is false. The files are
-    /// verified against the official checksums.
+    /// The split of MNIST in <paramref name="dataDir"/> (default: the repository's <c>data/mnist</c>),
+    /// shared by every caller in this process (see the class summary). The first call for a folder
+    /// reads the files, downloading missing ones first unless <paramref name="download"/> is false,
+    /// and verifies them against the official checksums; later calls return the same dataset.
     /// </summary>
     public static MnistDataset Load(MnistSplit split, string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
-        dataDir ??= MnistFiles.DefaultDirectory();
-        if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
-        var (imageFile, labelFile) = MnistFiles.For(split);
-        var images = imageFile.ReadAndVerify(Path.Combine(dataDir, imageFile.FileName));
-        var labels = labelFile.ReadAndVerify(Path.Combine(dataDir, labelFile.FileName));
-        return FromBytes(split, images.Data, labels.Data);
+        dataDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir ?? MnistFiles.DefaultDirectory()));
+        lock (LoadLocks[split])
+        {
+            if (Loaded.TryGetValue((split, dataDir), out var loaded)) return loaded;
+            if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
+            var (imageFile, labelFile) = MnistFiles.For(split);
+            var images = imageFile.ReadAndVerify(Path.Combine(dataDir, imageFile.FileName));
+            var labels = labelFile.ReadAndVerify(Path.Combine(dataDir, labelFile.FileName));
+            var dataset = FromBytes(split, images.Data, labels.Data);
+            dataset._shared = true;
+            dataset.Images.DetachFromDisposeScope(); // a caller's dispose scope must not free what everyone shares
+            dataset.Labels.DetachFromDisposeScope();
+            Loaded[(split, dataDir)] = dataset;
+            return dataset;
+        }
     }
 
-    /// <summary>Loads both splits at once, the test set on a second thread while the training set loads.</summary>
+    /// <summary>Both splits (see <see cref="Load"/>); when they are read for the first time, the test set loads on a second thread while the training set loads.</summary>
     public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
         dataDir ??= MnistFiles.DefaultDirectory();
@@ -113,18 +136,21 @@ public sealed class MnistDataset : IDisposable
         return counts;
     }
 
-    /// <summary>The first <paramref name="count"/> samples as a new dataset (for quick experiments).</summary>
+    /// <summary>
+    /// The first <paramref name="count"/> samples as a new dataset (for quick experiments). Its tensors
+    /// are views of this dataset's: nothing is copied, and disposing it frees only the views.
+    /// </summary>
     public MnistDataset Take(int count)
     {
         if (count <= 0 || count > Count)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be 1..{Count}");
-        using var images = Images[..count];
-        using var labels = Labels[..count];
-        return new MnistDataset(Split, images.clone(), labels.clone(), LabelBytes[..count]);
+        return new MnistDataset(Split, Images[..count], Labels[..count], LabelBytes[..count]);
     }
 
+    /// <summary>Frees the tensors of a dataset from <see cref="FromBytes"/> or <see cref="Take"/>; does nothing for the shared ones from <see cref="Load"/>.</summary>
     public void Dispose()
     {
+        if (_shared) return;
         Images.Dispose();
         Labels.Dispose();
     }

@@ -14,10 +14,9 @@ public static class ModelFile
     const int FormatVersion = 1;
 
     /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> (from any device).</summary>
-    public static void Save(LeNet model, string path) => AtomicFile.Write(path, temp =>
+    public static void Save(LeNet model, string path) => AtomicFile.Write(path, stream =>
     {
-        using var stream = File.Create(temp);
-        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(FormatName);
         writer.Write(FormatVersion);
         writer.Write(model.Activation.ToString());

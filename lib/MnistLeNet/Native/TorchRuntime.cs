@@ -152,12 +152,7 @@ public static class TorchRuntime
         if (!GlibcxxCompatPatch.Apply(bytes, path)) return false;
         try
         {
-            var mode = File.GetUnixFileMode(path);
-            AtomicFile.Write(path, temp =>
-            {
-                File.WriteAllBytes(temp, bytes);
-                File.SetUnixFileMode(temp, mode);
-            });
+            AtomicFile.Write(path, stream => stream.Write(bytes)); // keeps the file's mode
             return true;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)

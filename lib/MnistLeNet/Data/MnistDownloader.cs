@@ -24,6 +24,11 @@ public static class MnistDownloader
     public static IReadOnlyList<string> EnsurePresent(string dataDir, string? offlineMirror = null,
         IReadOnlyList<Uri>? mirrors = null, IProgress<DownloadProgress>? progress = null, HttpClient? http = null)
     {
+        if (File.Exists(dataDir))
+            throw new IOException($"{dataDir}: is a file, but the data folder must be a folder (the one holding the four MNIST .gz files)");
+        foreach (var file in MnistFiles.All)
+            if (Directory.Exists(Path.Combine(dataDir, file.FileName)))
+                throw new IOException($"{Path.Combine(dataDir, file.FileName)}: is a folder where the MNIST file {file.FileName} should be; move it away");
         var missing = MnistFiles.All.Where(f => !File.Exists(Path.Combine(dataDir, f.FileName))).ToList();
         if (missing.Count == 0) return [];
         Directory.CreateDirectory(dataDir);

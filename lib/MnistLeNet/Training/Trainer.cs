@@ -67,14 +67,7 @@ public sealed class Trainer
             : null;
         using var lossFn = nn.CrossEntropyLoss();
         var history = History = new TrainingHistory();
-        var start = resumeFrom?.State ?? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []);
-        if (resumeFrom is not null)
-        {
-            for (int step = 0; step < (start.Epoch - 1) * loader.BatchCount + start.Batch; step++) schedule?.step();
-            resumeFrom.Restore(Model, optimizer, loader);
-            history.Epochs.AddRange(start.Epochs);
-            history.LoggedBatches.AddRange(start.LoggedBatches);
-        }
+        var start = resumeFrom is null ? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []) : Restore(resumeFrom, loader, optimizer, schedule, history);
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
 
         for (int epoch = start.Epoch; epoch <= Options.Epochs; epoch++)
@@ -98,14 +91,7 @@ public sealed class Trainer
                             epochShuffleState, optimizer);
                         throw new TrainingStoppedException(epoch, batchId, loader.BatchCount, saved, stop.Token);
                     }
-                    var loss = lossFn.forward(Model.forward(batch.Images), batch.Labels);
-                    double value = loss.item<float>();
-                    if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    optimizer.step();
-                    schedule?.step();
-
+                    double value = Step(batch, lossFn, optimizer, schedule, epoch, batchId);
                     lossSum += value * batch.Size;
                     images += batch.Size;
                     if (batchId % Options.LogEvery == 0)
@@ -130,6 +116,30 @@ public sealed class Trainer
             onEvent?.Invoke(new EpochCompleted(result));
         }
         return history;
+    }
+
+    /// <summary>One optimisation step on one batch; returns the batch's loss (checked before the weights change).</summary>
+    double Step(Batch batch, nn.Module<Tensor, Tensor, Tensor> lossFn, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
+    {
+        var loss = lossFn.forward(Model.forward(batch.Images), batch.Labels);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        schedule?.step();
+        return value;
+    }
+
+    /// <summary>Puts a stopped run back where it was: weights, optimiser, learning-rate schedule, random generators, results so far.</summary>
+    Checkpoint.Progress Restore(Checkpoint checkpoint, BatchLoader loader, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, TrainingHistory history)
+    {
+        var state = checkpoint.State;
+        for (int step = 0; step < (state.Epoch - 1) * loader.BatchCount + state.Batch; step++) schedule?.step();
+        checkpoint.Restore(Model, optimizer, loader);
+        history.Epochs.AddRange(state.Epochs);
+        history.LoggedBatches.AddRange(state.LoggedBatches);
+        return state;
     }
 
     /// <summary>Saves a checkpoint to <see cref="CheckpointPath"/>, if there is one; returns where.</summary>

@@ -59,7 +59,7 @@ public sealed class PendingFile : IDisposable
             }
             catch (IOException e) when (File.Exists(temp) && e is not FileNotFoundException and not DirectoryNotFoundException)
             {
-                throw new IOException($"{path}: another process is writing this file right now (it holds {temp}); wait for it to finish or choose another file", e);
+                throw new IOException($"{path}: another process is writing this file right now (it holds {temp}: {e.Message}); wait for it to finish or choose another file", e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

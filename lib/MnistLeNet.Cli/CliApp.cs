@@ -22,6 +22,8 @@ public static class CliApp
                     [--recipe classic|fast] [--epochs N] [--batch-size N] [--lr X]
                     [--device auto|cpu|cuda] [--threads N] [--seed N] [--limit N]
                     [--data DIR] [--out FILE] [--json]
+                    [--resume CHECKPOINT] continues a stopped run (same recipe; --out, --data,
+                    --device, --threads and --json may be given)
           evaluate  Test-set accuracy and loss of a saved model.
                     --model FILE [--data DIR] [--device auto|cpu|cuda] [--json]
           predict   Probabilities for one test image.
@@ -32,7 +34,11 @@ public static class CliApp
 
         Defaults: --recipe classic (the tutorial: 5 epochs, batch 10, SGD momentum, lr 0.001),
         --data the repository's data/mnist, --out mnist.dat, --device auto.
-        --json prints one JSON object as the last line.
+        --json prints one JSON object as the last line (NaN or infinite numbers are written
+        as null and listed in its "non_finite" field).
+        Ctrl-C (or SIGTERM) during training stops after the current batch, saves a checkpoint
+        next to --out (FILE with the extension .checkpoint; one is also saved after every epoch)
+        and exits with 130; a second Ctrl-C quits at once.
         """;
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -54,7 +60,7 @@ public static class CliApp
             var rest = args[1..];
             return args[0] switch
             {
-                "train" => Train(Parse("train", rest, ["recipe", "epochs", "batch-size", "lr", "device", "threads", "seed", "limit", "data", "out"]), stdout, stderr),
+                "train" => Train(Parse("train", rest, ["recipe", "epochs", "batch-size", "lr", "device", "threads", "seed", "limit", "data", "out", "resume"]), stdout, stderr),
                 "evaluate" => Evaluate(Parse("evaluate", rest, ["model", "data", "device"]), stdout),
                 "predict" => Predict(Parse("predict", rest, ["model", "index", "data"]), stdout),
                 "download" => Download(Parse("download", rest, ["data", "mirror"], json: false), stdout, stderr),
@@ -82,66 +88,143 @@ public static class CliApp
 
     static int Train(CommandLine cl, TextWriter stdout, TextWriter stderr)
     {
-        var recipe = cl.Choice("recipe", "classic", "classic", "fast");
-        var defaults = TrainingOptions.ForRecipe(recipe);
-        var options = (defaults with
-        {
-            Epochs = cl.Int("epochs", 1, 1000) ?? defaults.Epochs,
-            BatchSize = cl.Int("batch-size", 1, 60000) ?? defaults.BatchSize,
-            LearningRate = cl.PositiveDouble("lr") ?? defaults.LearningRate,
-            Threads = cl.Int("threads", 1, 1024) ?? defaults.Threads,
-            Seed = cl.Int("seed", 0) ?? defaults.Seed,
-            TrainLimit = cl.Int("limit", 1, 60000) ?? defaults.TrainLimit,
-        }).Validated();
+        var resumePath = cl.String("resume");
+        if (resumePath is not null && RecipeOptionNames.FirstOrDefault(cl.Has) is { } fixedByCheckpoint)
+            throw new UsageException($"--{fixedByCheckpoint} cannot be combined with --resume: a resumed run keeps its recipe");
+        var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
+        var options = (checkpoint?.Options ?? RecipeOptions(cl)) with { Threads = Threads(cl, stderr) ?? checkpoint?.Options.Threads };
         var deviceName = cl.Choice("device", "auto", "auto", "cpu", "cuda");
         var output = cl.String("out") ?? DefaultModelPath;
+        if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--out needs a file name");
+        var chartPath = Path.ChangeExtension(output, ".training.html");
+        var checkpointPath = Path.ChangeExtension(output, ".checkpoint");
+        if (SamePath(output, checkpointPath)) throw new UsageException($"--out {output}: that name is kept for the checkpoint; choose another");
+        var dataDir = cl.String("data") ?? MnistFiles.DefaultDirectory();
+        foreach (var path in new[] { output, chartPath, checkpointPath })
+            if (MnistFiles.All.FirstOrDefault(f => SamePath(path, Path.Combine(dataDir, f.FileName))) is { } data)
+                throw new UsageException($"--out {output}: {path} is the MNIST data file {data.FileName}; choose another output file");
         bool json = cl.Has("json");
 
         var device = DeviceChoice.Resolve(deviceName);
-        var (train, test) = MnistDataset.LoadTrainAndTest(cl.String("data"));
-        using var trainSet = train;
-        using var testSet = test;
-        using var model = options.CreateModel();
-        var trainer = new Trainer(model, options, device);
+        // Before any work: the outputs must be writable, and no other run may be writing them (the lock lasts until we exit).
+        using var modelFile = PendingFile.Reserve(output);
+        using var chartFile = PendingFile.Reserve(chartPath);
+        PendingFile.Reserve(checkpointPath).Dispose();
+        using var signals = new StopSignals(stderr);
 
         stdout.WriteLine($"device: {device.type.ToString().ToLowerInvariant()}, threads: {options.ThreadCount}");
         stdout.WriteLine(RecipeDescription.Describe(options));
-        stdout.WriteLine("start training ...");
+        var (train, test) = MnistDataset.LoadTrainAndTest(dataDir);
+        using var trainSet = train;
+        using var testSet = test;
+        using var model = options.CreateModel();
+        var trainer = new Trainer(model, options, device) { CheckpointPath = checkpointPath };
+
+        stdout.WriteLine(checkpoint is null ? "start training ..." : $"resuming from {resumePath} at epoch {checkpoint.Epoch}, batch {checkpoint.Batch} ...");
         using var progress = new ConsoleProgressBar(stderr);
-        var history = trainer.Fit(train, test, e =>
+        void OnEvent(TrainingEvent e)
         {
             switch (e)
             {
                 case BatchProgress p: progress.Show(p.BatchesDone, p.BatchCount, $"epoch {p.Epoch}/{options.Epochs}"); break;
                 case BatchLogged or EpochCompleted: progress.Clear(); stdout.WriteLine(e); break;
             }
-        });
+        }
+        TrainingHistory history;
+        try
+        {
+            history = checkpoint is null
+                ? trainer.Fit(train, test, OnEvent, signals.Token)
+                : trainer.Resume(checkpoint, train, test, OnEvent, signals.Token);
+        }
+        catch (TrainingStoppedException stopped)
+        {
+            progress.Clear();
+            stderr.WriteLine($"{stopped.Message}; {output} was not changed.");
+            stderr.WriteLine($"To continue: mnist-lenet train --resume {checkpointPath} --out {output}" + (cl.String("data") is { } d ? $" --data {d}" : ""));
+            return StopSignals.ExitCode;
+        }
         progress.Clear();
 
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
-        ModelFile.Save(model, output);
+        // The model and its chart are replaced together, or not at all.
+        var chart = TrainingCurves.Chart(history, options.Epochs);
+        try
+        {
+            modelFile.Write(stream => ModelFile.Write(model, stream));
+            chartFile.Write(stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(chart.ToStandaloneHtml())));
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            throw new IOException($"could not write {output} and {chartPath} ({e.Message}); both are unchanged. The trained model is kept in " +
+                                  $"{checkpointPath}: make room, then 'mnist-lenet train --resume {checkpointPath} --out {output}' writes them.", e);
+        }
+        PendingFile.CommitAll(modelFile, chartFile);
+        File.Delete(checkpointPath); // the run is complete: nothing left to resume
         stdout.WriteLine($"model saved to {output}");
-        var trainingChart = TrainingCurves.Chart(history, options.Epochs).SaveHtml(Path.ChangeExtension(output, ".training.html"));
+        var trainingChart = Path.GetFullPath(chartPath);
         stdout.WriteLine($"training chart (opens offline in a browser) saved to {trainingChart}");
         var first = Predictor.Predict(model, test, 0);
         WritePrediction(stdout, first);
 
         if (json)
+        {
+            var numbers = new FiniteJson();
             WriteJson(stdout, new
             {
                 recipe = options.Recipe,
                 epochs = options.Epochs,
                 batch_size = options.BatchSize,
                 device = device.type.ToString().ToLowerInvariant(),
-                test_accuracy = history.Epochs.Select(r => Math.Round(r.TestAccuracy, 4)),
-                test_loss = history.Epochs.Select(r => Math.Round(r.TestLoss, 4)),
-                train_loss = history.Epochs.Select(r => Math.Round(r.TrainLoss, 4)),
-                train_images_per_second = Math.Round(history.ImagesPerSecond, 1),
+                test_accuracy = numbers.Numbers("test_accuracy", history.Epochs.Select(r => Math.Round(r.TestAccuracy, 4))),
+                test_loss = numbers.Numbers("test_loss", history.Epochs.Select(r => Math.Round(r.TestLoss, 4))),
+                train_loss = numbers.Numbers("train_loss", history.Epochs.Select(r => Math.Round(r.TrainLoss, 4))),
+                train_images_per_second = numbers.Number("train_images_per_second", Math.Round(history.ImagesPerSecond, 1)),
                 model = Path.GetFullPath(output),
                 training_chart = trainingChart,
-                first_test_image = new { label = first.Label, predicted = first.Predicted, probability = first.Confidence },
+                first_test_image = new { label = first.Label, predicted = first.Predicted, probability = numbers.Number("first_test_image.probability", first.Confidence) },
+                non_finite = numbers.NonFinite,
             });
+        }
         return 0;
+    }
+
+    /// <summary>The recipe from --recipe, changed by the other options.</summary>
+    static TrainingOptions RecipeOptions(CommandLine cl)
+    {
+        var recipe = cl.Choice("recipe", "classic", "classic", "fast");
+        var defaults = TrainingOptions.ForRecipe(recipe);
+        return (defaults with
+        {
+            Epochs = cl.Int("epochs", 1, 1000) ?? defaults.Epochs,
+            BatchSize = cl.Int("batch-size", 1, 60000) ?? defaults.BatchSize,
+            LearningRate = cl.PositiveDouble("lr") ?? defaults.LearningRate,
+            Seed = cl.Int("seed", 0) ?? defaults.Seed,
+            TrainLimit = cl.Int("limit", 1, 60000) ?? defaults.TrainLimit,
+        }).Validated();
+    }
+
+    /// <summary>--threads, at most the number of cores (more only makes the threads wait for each other).</summary>
+    static int? Threads(CommandLine cl, TextWriter stderr)
+    {
+        var threads = cl.Int("threads", 1, 1024);
+        if (threads > Environment.ProcessorCount)
+        {
+            stderr.WriteLine($"warning: --threads {threads} is more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
+            return Environment.ProcessorCount;
+        }
+        return threads;
+    }
+
+    static readonly string[] RecipeOptionNames = ["recipe", "epochs", "batch-size", "lr", "seed", "limit"];
+
+    static bool SamePath(string a, string b) => string.Equals(Resolved(a), Resolved(b), StringComparison.Ordinal);
+
+    static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var info = new FileInfo(full);
+        return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
     }
 
     static int Evaluate(CommandLine cl, TextWriter stdout)
@@ -153,7 +236,18 @@ public static class CliApp
         var result = Evaluator.Evaluate(model, test);
         stdout.WriteLine($"test accuracy: {result.Accuracy:P2} ({result.Correct}/{result.Count}), loss: {result.Loss:F4}");
         if (cl.Has("json"))
-            WriteJson(stdout, new { model = cl.Required("model"), accuracy = result.Accuracy, loss = result.Loss, correct = result.Correct, count = result.Count });
+        {
+            var numbers = new FiniteJson();
+            WriteJson(stdout, new
+            {
+                model = cl.Required("model"),
+                accuracy = numbers.Number("accuracy", result.Accuracy),
+                loss = numbers.Number("loss", result.Loss),
+                correct = result.Correct,
+                count = result.Count,
+                non_finite = numbers.NonFinite,
+            });
+        }
         return 0;
     }
 
@@ -167,7 +261,17 @@ public static class CliApp
         var prediction = Predictor.Predict(model, test, index);
         WritePrediction(stdout, prediction);
         if (cl.Has("json"))
-            WriteJson(stdout, new { index, label = prediction.Label, predicted = prediction.Predicted, probabilities = prediction.Probabilities });
+        {
+            var numbers = new FiniteJson();
+            WriteJson(stdout, new
+            {
+                index,
+                label = prediction.Label,
+                predicted = prediction.Predicted,
+                probabilities = numbers.Numbers("probabilities", prediction.Probabilities.Select(p => (double)p)),
+                non_finite = numbers.NonFinite,
+            });
+        }
         return 0;
     }
 
@@ -179,7 +283,14 @@ public static class CliApp
             progress: new SynchronousProgress<DownloadProgress>(p => bar.Show(p.Bytes, p.TotalBytes ?? 0, p.FileName)));
         bar.Clear();
         foreach (var file in MnistFiles.All)
-            file.ReadAndVerify(Path.Combine(dir, file.FileName));
+        {
+            var path = Path.Combine(dir, file.FileName);
+            try { file.ReadAndVerify(path); }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{e.Message}\nThis file was already there, so it was not downloaded again: delete {path} and run 'mnist-lenet download' again to fetch a fresh copy.", e);
+            }
+        }
         stdout.WriteLine(fetched.Count == 0 ? $"all four MNIST files present and verified in {dir}" : $"fetched and verified: {string.Join(", ", fetched)}");
         return 0;
     }

@@ -1,30 +1,65 @@
+using System.Runtime.InteropServices;
+
 namespace MnistLeNet;
 
 /// <summary>
 /// Writes a file so that it is either complete or absent: the content goes to a temporary file
 /// beside the target, is flushed to disk, optionally checked, and only then renamed over the
-/// target. If anything fails, the temporary file is deleted and the target is untouched.
+/// target (see <see cref="PendingFile"/>). If anything fails, the temporary file is removed and
+/// the target is untouched.
 /// </summary>
 public static class AtomicFile
 {
     /// <param name="path">The file to create or replace.</param>
-    /// <param name="write">Writes the content to the temporary path it is given.</param>
-    /// <param name="check">Optional: inspects the temporary file and throws if it is wrong.</param>
-    public static void Write(string path, Action<string> write, Action<string>? check = null)
+    /// <param name="write">Writes the content to the stream it is given (without disposing it).</param>
+    /// <param name="check">Optional: reads the written content back from the start and throws if it is wrong.</param>
+    public static void Write(string path, Action<Stream> write, Action<Stream>? check = null)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Guid.NewGuid():N}.tmp";
+        using var file = PendingFile.Reserve(path);
+        file.Write(write, check);
+        file.Commit();
+    }
+
+    /// <summary>Writes several files as a set: if any write fails, none of the targets changes.</summary>
+    public static void WriteAll(params (string Path, Action<Stream> Write)[] files)
+    {
+        var pending = new List<PendingFile>();
         try
         {
-            write(temp);
-            using (var written = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite)) written.Flush(flushToDisk: true);
-            check?.Invoke(temp);
-            File.Move(temp, full, overwrite: true);
+            foreach (var (path, _) in files) pending.Add(PendingFile.Reserve(path));
+            for (int i = 0; i < files.Length; i++) pending[i].Write(files[i].Write);
+            PendingFile.CommitAll([.. pending]);
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            foreach (var file in pending) file.Dispose();
         }
     }
+
+    /// <summary>
+    /// Flushes a folder's entries to disk, so a rename inside it survives a power cut (POSIX needs
+    /// an fsync of the folder itself). Replaceable by tests, which check that it is called.
+    /// </summary>
+    internal static Action<string> SyncDirectory { get; set; } = FsyncDirectory;
+
+    static void FsyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return; // NTFS: the rename is journaled; a folder cannot be opened this way
+        const int EINVAL = 22; // the file system does not support flushing folders: nothing more to do
+        int fd = open(directory, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"{directory}: cannot open the folder to flush it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (fsync(fd) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != EINVAL)
+                throw new IOException($"{directory}: flushing the folder to disk failed (errno {errno})");
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)] static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    [DllImport("libc", SetLastError = true)] static extern int fsync(int fd);
+    [DllImport("libc")] static extern int close(int fd);
 }

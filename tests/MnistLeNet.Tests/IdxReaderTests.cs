@@ -103,6 +103,27 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void A_compressed_header_with_the_wrong_dimensions_is_refused_before_the_body_is_decompressed()
+    {
+        // A labels file claiming 2^30 labels, with 64 MB of zeros behind the header (64 KB compressed):
+        // a decompression bomb. The expected shape is known, so nothing of the body should be read.
+        using var dir = new TempDir();
+        var bomb = dir.File("bomb.gz");
+        var header = new byte[] { 0, 0, 8, 1, 0x40, 0, 0, 0 };
+        using (var gz = new GZipStream(File.Create(bomb), CompressionLevel.Fastest))
+        {
+            gz.Write(header);
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) gz.Write(zeros);
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = Assert.Throws<InvalidDataException>(() => MnistFiles.TrainLabels.ReadAndVerify(bomb));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal($"{bomb}: dimensions [1073741824], expected [60000]", e.Message);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated} bytes before refusing the header");
+    }
+
+    [Fact]
     public void Corrupt_gzip_is_reported_as_such()
     {
         var gz = Gzip(Idx(0x08, 1000));

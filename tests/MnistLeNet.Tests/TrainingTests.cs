@@ -55,13 +55,29 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Cancellation_stops_training_with_OperationCanceledException()
+    public void Cancellation_stops_training_at_the_next_batch_keeping_what_was_learned()
     {
         using var test = Mnist.Test.Take(100);
         using var model = Quick.CreateModel();
+        var initial = model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         using var cts = new CancellationTokenSource();
-        Assert.Throws<OperationCanceledException>(() =>
+        var stopped = Assert.ThrowsAny<OperationCanceledException>(() =>
             new Trainer(model, Quick, torch.CPU).Fit(Mnist.Train, test, e => { if (e is BatchLogged { BatchId: 10 }) cts.Cancel(); }, cts.Token));
+        Assert.Equal((1, 11), (((TrainingStoppedException)stopped).Epoch, ((TrainingStoppedException)stopped).Batch));
+        Assert.NotEqual(initial, model.parameters().SelectMany(p => p.data<float>().ToArray()));
+    }
+
+    [Fact]
+    public void A_diverging_loss_stops_training_naming_epoch_and_batch()
+    {
+        using var test = Mnist.Test.Take(100);
+        var options = TrainingOptions.Fast with { Epochs = 1, TrainLimit = 2000, LearningRate = 1e9 };
+        using var model = options.CreateModel();
+        var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, options, torch.CPU).Fit(Mnist.Train, test));
+        Assert.Equal(1, e.Epoch);
+        Assert.InRange(e.Batch, 1, 31);
+        Assert.Contains($"at epoch 1, batch {e.Batch}", e.Message);
+        Assert.Contains("smaller learning rate", e.Message);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class ChartHtml
     /// </summary>
     public string SaveHtml(string path)
     {
-        AtomicFile.Write(path, temp => File.WriteAllText(temp, ToStandaloneHtml(), new UTF8Encoding(false)));
+        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(ToStandaloneHtml())));
         return Path.GetFullPath(path);
     }
 

@@ -34,11 +34,27 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
     /// <summary>Moves every batch to this device as it is produced (default: where the data is).</summary>
     public Device? Device { get; set; }
 
-    public IEnumerator<Batch> GetEnumerator()
+    /// <summary>
+    /// The shuffling generator's state. Read before a pass, it lets a later loader replay that pass's
+    /// order exactly (setting it back is how an interrupted training run resumes).
+    /// </summary>
+    public Tensor ShuffleState
     {
+        get => _generator.get_state();
+        set => _generator.set_state(value);
+    }
+
+    public IEnumerator<Batch> GetEnumerator() => From(0).GetEnumerator();
+
+    /// <summary>One pass that skips the first <paramref name="firstBatch"/> batches. The order is drawn
+    /// exactly as for a full pass, so the batches that follow are the ones a full pass would give.</summary>
+    public IEnumerable<Batch> From(int firstBatch)
+    {
+        if (firstBatch < 0 || firstBatch > BatchCount)
+            throw new ArgumentOutOfRangeException(nameof(firstBatch), firstBatch, $"must be 0..{BatchCount}");
         int n = Dataset.Count;
         using var order = shuffle ? torch.randperm(n, generator: _generator) : null;
-        for (int start = 0; start < n; start += BatchSize)
+        for (int start = firstBatch * BatchSize; start < n; start += BatchSize)
         {
             int size = Math.Min(BatchSize, n - start);
             Batch batch;

@@ -22,22 +22,27 @@ public sealed record IdxArray(int Magic, int[] Dimensions, byte[] Data, string S
 /// </code>
 /// Files may be gzip-compressed (detected from their first bytes). Every malformed input gets an
 /// <see cref="InvalidDataException"/> that names the file; sizes claimed by a header are checked
-/// against the bytes actually present before they are trusted.
+/// against the bytes actually present before they are trusted, and a caller that knows what to
+/// expect can refuse a header before a single byte of the body is read (or decompressed).
 /// </summary>
 public static class IdxReader
 {
     /// <summary>No IDX file this project reads is larger than this (MNIST's biggest is 47 MB).</summary>
     public const long MaxElements = 1L << 30;
 
-    public static IdxArray Read(string path)
+    /// <param name="checkHeader">Optional: sees the magic number and dimensions before the body is
+    /// read, and throws if they are not what the caller expects. Reading is then bounded by the
+    /// expected size, whatever a damaged or malicious header claims.</param>
+    public static IdxArray Read(string path, Action<int, int[]>? checkHeader = null)
     {
         using var file = File.OpenRead(path);
-        return Read(file, path);
+        return Read(file, path, checkHeader);
     }
 
     /// <param name="stream">Raw or gzip-compressed IDX bytes.</param>
     /// <param name="name">Used in error messages (usually the file path).</param>
-    public static IdxArray Read(Stream stream, string name)
+    /// <param name="checkHeader">See <see cref="Read(string, Action{int, int[]}?)"/>.</param>
+    public static IdxArray Read(Stream stream, string name, Action<int, int[]>? checkHeader = null)
     {
         var first = new byte[2];
         int got = stream.ReadAtLeast(first, 2, throwOnEndOfStream: false);
@@ -46,7 +51,7 @@ public static class IdxReader
         try
         {
             using var body = gzip ? new GZipStream(rest, CompressionMode.Decompress) : (Stream)rest;
-            return ReadUncompressed(body, name, gzip ? null : stream.CanSeek ? stream.Length : null);
+            return ReadUncompressed(body, name, gzip ? null : stream.CanSeek ? stream.Length : null, checkHeader);
         }
         catch (InvalidDataException e) when (gzip && !e.Message.StartsWith(name, StringComparison.Ordinal))
         {
@@ -54,7 +59,7 @@ public static class IdxReader
         }
     }
 
-    static IdxArray ReadUncompressed(Stream body, string name, long? knownLength)
+    static IdxArray ReadUncompressed(Stream body, string name, long? knownLength, Action<int, int[]>? checkHeader)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var head = new byte[4];
@@ -84,6 +89,9 @@ public static class IdxReader
                 throw new InvalidDataException($"{name}: header claims more than {MaxElements} elements; refusing to read it");
         }
 
+        int magic = BinaryPrimitives.ReadInt32BigEndian(head);
+        checkHeader?.Invoke(magic, dims);
+
         long headerLength = 4 + 4L * rank;
         if (knownLength is long length && length != headerLength + elements)
             throw new InvalidDataException(
@@ -97,7 +105,6 @@ public static class IdxReader
         if (body.ReadByte() != -1)
             throw new InvalidDataException($"{name}: trailing bytes after the {elements} elements the header promises");
 
-        int magic = BinaryPrimitives.ReadInt32BigEndian(head);
         return new IdxArray(magic, dims, data, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 

@@ -24,6 +24,11 @@ public static class MnistDownloader
     public static IReadOnlyList<string> EnsurePresent(string dataDir, string? offlineMirror = null,
         IReadOnlyList<Uri>? mirrors = null, IProgress<DownloadProgress>? progress = null, HttpClient? http = null)
     {
+        if (File.Exists(dataDir))
+            throw new IOException($"{dataDir}: is a file, but the data folder must be a folder (the one holding the four MNIST .gz files)");
+        foreach (var file in MnistFiles.All)
+            if (Directory.Exists(Path.Combine(dataDir, file.FileName)))
+                throw new IOException($"{Path.Combine(dataDir, file.FileName)}: is a folder where the MNIST file {file.FileName} should be; move it away");
         var missing = MnistFiles.All.Where(f => !File.Exists(Path.Combine(dataDir, f.FileName))).ToList();
         if (missing.Count == 0) return [];
         Directory.CreateDirectory(dataDir);
@@ -73,20 +78,19 @@ public static class MnistDownloader
 
     /// <summary>Writes through a temp file, verifies it, then renames it into place (see <see cref="AtomicFile"/>).</summary>
     /// <param name="source">Where the bytes come from (a URI or a path), named in errors.</param>
-    static void WriteVerified(MnistFile file, string target, string source, Action<string> write) =>
-        AtomicFile.Write(target, write, temp =>
+    static void WriteVerified(MnistFile file, string target, string source, Action<Stream> write) =>
+        AtomicFile.Write(target, write, written =>
         {
-            try { file.ReadAndVerify(temp); }
+            try { file.ReadAndVerify(written, source); }
             catch (InvalidDataException e)
             {
                 throw new InvalidDataException($"{source}: not the official {file.FileName}: {e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}", e);
             }
         });
 
-    static void CopyWithProgress(Stream source, string destination, string name, long? total, IProgress<DownloadProgress>? progress)
+    static void CopyWithProgress(Stream source, Stream output, string name, long? total, IProgress<DownloadProgress>? progress)
     {
         using (source)
-        using (var output = File.Create(destination))
         {
             var buffer = new byte[81920];
             long copied = 0;

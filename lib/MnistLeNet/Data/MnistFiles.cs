@@ -6,17 +6,31 @@ public enum MnistSplit { Train, Test }
 /// <summary>One of the four official MNIST files and what its decompressed bytes must look like.</summary>
 public sealed record MnistFile(string FileName, int Magic, int[] Dimensions, string Sha256)
 {
-    /// <summary>Reads <paramref name="path"/> and checks magic, dimensions and SHA-256 against the official file.</summary>
+    /// <summary>Reads <paramref name="path"/> and checks magic, dimensions and SHA-256 against the official file.
+    /// Magic and dimensions are checked from the header, before the body is read: a file that claims
+    /// more images than MNIST has is refused without decompressing it.</summary>
     public IdxArray ReadAndVerify(string path)
     {
-        var idx = IdxReader.Read(path);
-        if (idx.Magic != Magic)
-            throw new InvalidDataException($"{path}: magic number {idx.Magic}, expected {Magic} ({(Magic == MnistFiles.LabelMagic ? "labels" : "images")})");
-        if (!idx.Dimensions.SequenceEqual(Dimensions))
-            throw new InvalidDataException($"{path}: dimensions [{string.Join(",", idx.Dimensions)}], expected [{string.Join(",", Dimensions)}]");
+        using var file = File.OpenRead(path);
+        return ReadAndVerify(file, path);
+    }
+
+    /// <inheritdoc cref="ReadAndVerify(string)"/>
+    /// <param name="name">Names the source in error messages.</param>
+    public IdxArray ReadAndVerify(Stream stream, string name)
+    {
+        var idx = IdxReader.Read(stream, name, CheckHeader);
         if (idx.Sha256 != Sha256)
-            throw new InvalidDataException($"{path}: SHA-256 of the decompressed bytes is {idx.Sha256}, expected {Sha256} (damaged or not the official file)");
+            throw new InvalidDataException($"{name}: SHA-256 of the decompressed bytes is {idx.Sha256}, expected {Sha256} (damaged or not the official file)");
         return idx;
+
+        void CheckHeader(int magic, int[] dimensions)
+        {
+            if (magic != Magic)
+                throw new InvalidDataException($"{name}: magic number {magic}, expected {Magic} ({(Magic == MnistFiles.LabelMagic ? "labels" : "images")})");
+            if (!dimensions.SequenceEqual(Dimensions))
+                throw new InvalidDataException($"{name}: dimensions [{string.Join(",", dimensions)}], expected [{string.Join(",", Dimensions)}]");
+        }
     }
 }
 

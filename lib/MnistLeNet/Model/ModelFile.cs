@@ -1,36 +1,72 @@
+using System.Security.Cryptography;
 using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MnistLeNet.Model;
 
 /// <summary>
-/// Saves and loads LeNet parameters. A file starts with a small header (format name, version,
-/// activation, number of classes) followed by TorchSharp's own parameter format, so loading can
-/// tell a sigmoid model from a ReLU one and rebuild the right network. Files are written to a
-/// temporary name and renamed, so a crash never leaves half a model behind.
+/// Saves and loads LeNet parameters. A file (version 2) is:
+/// <code>
+/// string  "MnistLeNet.LeNet"        the format's name
+/// int32   2                         the format's version
+/// string  "Sigmoid" or "ReLU"       the activation, so loading rebuilds the right network
+/// int32   number of classes
+/// int64   length of the parameters
+/// bytes   the parameters, in TorchSharp's own format
+/// 32 bytes SHA-256 of everything before it
+/// </code>
+/// (strings and integers as .NET's <see cref="BinaryWriter"/> writes them). Loading checks the
+/// checksum before anything else, parses the header strictly, and refuses weights that are NaN or
+/// infinite; saving refuses them too. Version 1 files (the same without the length and the
+/// checksum) still load, with the same checks except the checksum they do not have. Files are
+/// written to a temporary name and renamed, so a crash never leaves half a model behind.
 /// </summary>
 public static class ModelFile
 {
     const string FormatName = "MnistLeNet.LeNet";
-    const int FormatVersion = 1;
+    const int FormatVersion = 2;
+    const int ChecksumLength = 32;
+
+    /// <summary>No LeNet file comes near this; anything larger is refused before it is read.</summary>
+    const long MaxFileLength = 64L << 20;
 
     /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> (from any device).</summary>
-    public static void Save(LeNet model, string path) => AtomicFile.Write(path, temp =>
+    /// <exception cref="ArgumentException">A weight is NaN or infinite (training diverged): there is nothing worth saving.</exception>
+    public static void Save(LeNet model, string path) => AtomicFile.Write(path, stream => Write(model, stream));
+
+    /// <summary>Writes the whole file to <paramref name="stream"/> (for callers that write several files as a set).</summary>
+    /// <exception cref="ArgumentException">A weight is NaN or infinite.</exception>
+    public static void Write(LeNet model, Stream stream)
     {
-        using var stream = File.Create(temp);
-        using var writer = new BinaryWriter(stream, Encoding.UTF8);
-        writer.Write(FormatName);
-        writer.Write(FormatVersion);
-        writer.Write(model.Activation.ToString());
-        writer.Write((int)model.fc2.weight!.shape[0]);
-        model.save(writer);
-    });
+        ThrowIfNotFinite(model, "cannot save the model");
+        using var parameters = new MemoryStream();
+        using (var writer = new BinaryWriter(parameters, Encoding.UTF8, leaveOpen: true)) model.save(writer);
+
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatName);
+            writer.Write(FormatVersion);
+            writer.Write(model.Activation.ToString());
+            writer.Write((int)model.fc2.weight!.shape[0]);
+            writer.Write(parameters.Length);
+            writer.Write(parameters.GetBuffer(), 0, (int)parameters.Length);
+        }
+        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
+        stream.Write(bytes);
+        stream.Write(SHA256.HashData(bytes));
+    }
 
     /// <summary>Builds a new LeNet of the saved architecture on the CPU, loads the parameters, and returns it in eval mode.</summary>
-    /// <exception cref="InvalidDataException">The file is not a LeNet parameter file, or is damaged.</exception>
+    /// <exception cref="InvalidDataException">The file is not a LeNet parameter file, is damaged, or holds NaN or infinite weights.</exception>
     public static LeNet Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found (train one first: the CLI's 'train' command or notebook 4)", path);
-        using var stream = File.OpenRead(path);
+        if (new FileInfo(path).Length > MaxFileLength)
+            throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is far too large for a LeNet parameter file");
+        var bytes = File.ReadAllBytes(path);
+        using var stream = new MemoryStream(bytes, writable: false);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         string format;
         try { format = reader.ReadString(); }
@@ -38,25 +74,69 @@ public static class ModelFile
         if (format != FormatName)
             throw new InvalidDataException($"{path}: not a LeNet parameter file saved by this project (missing '{FormatName}' header)");
 
+        LeNet? model = null;
         try
         {
             int version = reader.ReadInt32();
-            if (version != FormatVersion) throw new InvalidDataException($"{path}: format version {version}, this program reads version {FormatVersion}");
-            var activationName = reader.ReadString();
-            if (!Enum.TryParse<Activation>(activationName, out var activation))
-                throw new InvalidDataException($"{path}: unknown activation '{activationName}'");
+            if (version is not (1 or FormatVersion))
+                throw new InvalidDataException($"{path}: format version {version}; this program reads versions 1 and {FormatVersion}");
+            if (version >= 2) VerifyChecksum(bytes, path);
+
+            var activation = ParseActivation(reader.ReadString(), path);
             int classes = reader.ReadInt32();
             if (classes is < 2 or > 1000) throw new InvalidDataException($"{path}: implausible number of classes {classes}");
+            long end = bytes.Length;
+            if (version >= 2)
+            {
+                long length = reader.ReadInt64();
+                end = bytes.Length - ChecksumLength;
+                if (length != end - stream.Position)
+                    throw new InvalidDataException($"{path}: the header announces {length} bytes of parameters, the file holds {end - stream.Position}");
+            }
 
-            var model = new LeNet(classes, activation);
+            model = new LeNet(classes, activation);
             model.load(reader, strict: true);
-            if (stream.Position != stream.Length) throw new InvalidDataException($"{path}: {stream.Length - stream.Position} unexpected bytes after the parameters");
+            if (stream.Position != end) throw new InvalidDataException($"{path}: {end - stream.Position} unexpected bytes after the parameters");
+            ThrowIfNotFinite(model, path, e => new InvalidDataException(e));
             model.eval();
             return model;
         }
         catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
         {
+            model?.Dispose();
             throw new InvalidDataException($"{path}: damaged or incompatible LeNet parameter file ({e.GetType().Name}: {e.Message})", e);
+        }
+        catch
+        {
+            model?.Dispose();
+            throw;
+        }
+    }
+
+    static void VerifyChecksum(byte[] bytes, string path)
+    {
+        if (bytes.Length < ChecksumLength)
+            throw new InvalidDataException($"{path}: truncated (no room for the checksum)");
+        var content = bytes.AsSpan(0, bytes.Length - ChecksumLength);
+        if (!SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+            throw new InvalidDataException($"{path}: checksum mismatch: the file is damaged (changed after it was saved, or cut short)");
+    }
+
+    /// <summary>Exactly "Sigmoid" or "ReLU": no numbers, no lists, no other spelling.</summary>
+    static Activation ParseActivation(string name, string path) =>
+        Enum.GetValues<Activation>().Where(a => a.ToString() == name).Select(a => (Activation?)a).FirstOrDefault()
+        ?? throw new InvalidDataException($"{path}: unknown activation '{name}' (expected {string.Join(" or ", Enum.GetNames<Activation>())})");
+
+    static void ThrowIfNotFinite(nn.Module model, string what, Func<string, Exception>? error = null)
+    {
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            using var finite = torch.isfinite(parameter).all();
+            if (!finite.item<bool>())
+            {
+                var message = $"{what}: parameter {name} holds NaN or infinite values (training diverged?); refusing it";
+                throw error?.Invoke(message) ?? new ArgumentException(message, nameof(model));
+            }
         }
     }
 }

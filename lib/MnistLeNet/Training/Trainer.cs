@@ -2,15 +2,14 @@ using System.Diagnostics;
 using MnistLeNet.Data;
 using MnistLeNet.Prediction;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// The tutorial's training loop, for the command line and the tests. It is the same loop that
-/// notebook 4 writes out in a cell (a test checks that both give the same numbers). For every batch:
-/// forward pass, cross-entropy loss (which applies softmax itself), zero_grad, backward pass,
-/// optimiser step. After every epoch: validation on the test set.
+/// The tutorial's training loop. For every batch: forward pass, cross-entropy loss (which applies
+/// softmax itself), backward pass, optimiser step. After every epoch: validation on the test set.
 /// </summary>
 public sealed class Trainer
 {
@@ -20,6 +19,9 @@ public sealed class Trainer
 
     /// <summary>The run in progress (or the last one): filled in as training goes, so a live chart can show it.</summary>
     public TrainingHistory History { get; private set; } = new();
+
+    /// <summary>Where to save a <see cref="Checkpoint"/> after every epoch and when training is stopped (null: nowhere).</summary>
+    public string? CheckpointPath { get; set; }
 
     /// <param name="model">any model mapping images [N,1,28,28] to logits [N,10]; it is moved to <paramref name="device"/></param>
     /// <param name="device">Where to train (default: CUDA when available, else CPU).</param>
@@ -32,10 +34,32 @@ public sealed class Trainer
     }
 
     /// <summary>Trains for <see cref="TrainingOptions.Epochs"/> epochs, reporting to <paramref name="onEvent"/> as it goes.</summary>
-    /// <exception cref="OperationCanceledException">When <paramref name="cancellation"/> fires; the model keeps what it learned so far.</exception>
-    public TrainingHistory Fit(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
+    /// <param name="cancellation">Stops training at the next batch. The running notebook cell's stop button
+    /// (see <see cref="NotebookKernel.CellCancellation"/>) does the same.</param>
+    /// <exception cref="TrainingStoppedException">When stopped; the model keeps what it learned so far, and a
+    /// checkpoint is saved to <see cref="CheckpointPath"/> if there is one.</exception>
+    /// <exception cref="TrainingDivergedException">When the loss becomes NaN or infinite.</exception>
+    public TrainingHistory Fit(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default) =>
+        Run(train, test, onEvent, cancellation, resumeFrom: null);
+
+    /// <summary>
+    /// Continues the run <paramref name="checkpoint"/> was taken from, on the same data: the weights,
+    /// the optimiser and the random generators are restored, so the run ends exactly (bit for bit,
+    /// with the same number of threads) as if it had never stopped.
+    /// </summary>
+    /// <exception cref="ArgumentException">The checkpoint is of another recipe than <see cref="Options"/>.</exception>
+    public TrainingHistory Resume(Checkpoint checkpoint, MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
+    {
+        if (checkpoint.Options with { Threads = null } != Options with { Threads = null })
+            throw new ArgumentException($"the checkpoint is of another recipe ({RecipeDescription.Describe(checkpoint.Options)}) than this trainer's ({RecipeDescription.Describe(Options)})", nameof(checkpoint));
+        return Run(train, test, onEvent, cancellation, checkpoint);
+    }
+
+    TrainingHistory Run(MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent, CancellationToken cancellation, Checkpoint? resumeFrom)
     {
         using var threads = CpuThreads.Use(Options.ThreadCount); // restored when the run ends, however it ends
+        torch.manual_seed(Options.Seed);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, NotebookKernel.CellCancellation);
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
         var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed);
         using var optimizer = CreateOptimizer();
@@ -44,49 +68,90 @@ public sealed class Trainer
             : null;
         using var lossFn = nn.CrossEntropyLoss();
         var history = History = new TrainingHistory();
+        var start = resumeFrom is null ? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []) : Restore(resumeFrom, loader, optimizer, schedule, history);
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
 
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        for (int epoch = start.Epoch; epoch <= Options.Epochs; epoch++)
         {
+            bool continuing = epoch == start.Epoch;
+            int batchId = continuing ? start.Batch : 0;
+            double lossSum = continuing ? start.EpochLossSum : 0;
+            int images = continuing ? start.EpochImages : 0;
+            double earlierSeconds = continuing ? start.EpochSeconds : 0;
+            using var epochShuffleState = loader.ShuffleState; // before the epoch draws its order
             Model.train();
             var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            int batchId = 0, images = 0;
-            foreach (var batch in loader)
+            foreach (var batch in loader.From(batchId))
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var logits = Model.call(batch.Images.to(Device));
-                var loss = lossFn.call(logits, batch.Labels.to(Device));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                schedule?.step();
-
-                double value = loss.item<float>();
-                lossSum += value * batch.Size;
-                images += batch.Size;
-                if (batchId % Options.LogEvery == 0)
+                using (var scope = NewDisposeScope())
                 {
-                    var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
-                    history.LoggedBatches.Add(logged);
-                    onEvent?.Invoke(logged);
+                    if (stop.IsCancellationRequested)
+                    {
+                        var saved = SaveCheckpoint(new(Options, epoch, batchId, lossSum, images, earlierSeconds + clock.Elapsed.TotalSeconds, [.. history.Epochs], [.. history.LoggedBatches]),
+                            epochShuffleState, optimizer);
+                        throw new TrainingStoppedException(epoch, batchId, loader.BatchCount, saved, stop.Token);
+                    }
+                    double value = Step(batch, lossFn, optimizer, schedule, epoch, batchId);
+                    lossSum += value * batch.Size;
+                    images += batch.Size;
+                    if (batchId % Options.LogEvery == 0)
+                    {
+                        var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
+                        history.LoggedBatches.Add(logged);
+                        onEvent?.Invoke(logged);
+                    }
+                    batchId++;
+                    if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
+                        onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
                 }
-                batchId++;
-                if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
-                    onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
             }
-            double seconds = clock.Elapsed.TotalSeconds;
+            double seconds = earlierSeconds + clock.Elapsed.TotalSeconds;
 
             var validation = Evaluator.Evaluate(Model, test);
+            if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
             var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
             history.Epochs.Add(result);
+            using (var nextShuffleState = loader.ShuffleState)
+                SaveCheckpoint(new(Options, epoch + 1, 0, 0, 0, 0, [.. history.Epochs], [.. history.LoggedBatches]), nextShuffleState, optimizer);
             onEvent?.Invoke(new EpochCompleted(result));
         }
         return history;
     }
 
-    optim.Optimizer CreateOptimizer() => Options.Optimizer switch
+    /// <summary>One optimisation step on one batch; returns the batch's loss (checked before the weights change).</summary>
+    double Step(Batch batch, nn.Module<Tensor, Tensor, Tensor> lossFn, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
+    {
+        var logits = Model.call(batch.Images.to(Device));
+        var loss = lossFn.call(logits, batch.Labels.to(Device));
+        double value = loss.item<float>();
+        if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        schedule?.step();
+        return value;
+    }
+
+    /// <summary>Puts a stopped run back where it was: weights, optimiser, learning-rate schedule, random generators, results so far.</summary>
+    Checkpoint.Progress Restore(Checkpoint checkpoint, BatchLoader loader, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, TrainingHistory history)
+    {
+        var state = checkpoint.State;
+        for (int step = 0; step < (state.Epoch - 1) * loader.BatchCount + state.Batch; step++) schedule?.step();
+        checkpoint.Restore(Model, optimizer, loader);
+        history.Epochs.AddRange(state.Epochs);
+        history.LoggedBatches.AddRange(state.LoggedBatches);
+        return state;
+    }
+
+    /// <summary>Saves a checkpoint to <see cref="CheckpointPath"/>, if there is one; returns where.</summary>
+    string? SaveCheckpoint(Checkpoint.Progress progress, Tensor epochShuffleState, OptimizerHelper optimizer)
+    {
+        if (CheckpointPath is null) return null;
+        Checkpoint.Capture(progress, epochShuffleState, Model, optimizer).Save(CheckpointPath);
+        return CheckpointPath;
+    }
+
+    OptimizerHelper CreateOptimizer() => Options.Optimizer switch
     {
         OptimizerKind.SgdMomentum => optim.SGD(Model.parameters(), Options.LearningRate, momentum: Options.Momentum),
         OptimizerKind.Adam => optim.Adam(Model.parameters(), lr: Options.LearningRate),

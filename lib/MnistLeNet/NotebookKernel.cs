@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MnistLeNet.Tutorial;
+namespace MnistLeNet;
 
 /// <summary>
 /// The few things the library needs from the notebook kernel (Microsoft.DotNet.Interactive) when it

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MnistLeNet.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MnistLeNet.Training;
+
+/// <summary>
+/// A training run stopped between two batches, with everything needed to continue it exactly as if
+/// it had never stopped: the recipe, where it stopped (epoch, batch, the epoch's loss so far), the
+/// results of the finished epochs, the weights, the optimiser's state (momentum, Adam's averages),
+/// and the random generators (the shuffle generator as it was when the epoch began, so the epoch's
+/// order is drawn again identically). <see cref="Trainer"/> writes one after every epoch and when
+/// it is stopped; <see cref="Trainer.Resume"/> continues from one.
+/// <para>
+/// File: a header ("MnistLeNet.Checkpoint", version), the position and results as JSON, four
+/// length-prefixed blocks (shuffle state, torch's global random state, weights, optimiser state),
+/// and a SHA-256 of everything before it.
+/// </para>
+/// </summary>
+public sealed class Checkpoint
+{
+    const string FormatName = "MnistLeNet.Checkpoint";
+    const int FormatVersion = 1;
+    const int ChecksumLength = 32;
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>What is written as JSON: the recipe, the position, and the results so far.</summary>
+    internal sealed record Progress(TrainingOptions Options, int Epoch, int Batch, double EpochLossSum, int EpochImages,
+        double EpochSeconds, List<EpochResult> Epochs, List<BatchLogged> LoggedBatches);
+
+    internal Progress State { get; }
+    readonly byte[] _shuffleState, _randomState, _weights, _optimizerState;
+
+    /// <summary>The recipe of the interrupted run.</summary>
+    public TrainingOptions Options => State.Options;
+
+    /// <summary>The epoch to continue (1-based; one past the last epoch when training had finished).</summary>
+    public int Epoch => State.Epoch;
+
+    /// <summary>How many batches of <see cref="Epoch"/> were done.</summary>
+    public int Batch => State.Batch;
+
+    Checkpoint(Progress state, byte[] shuffleState, byte[] randomState, byte[] weights, byte[] optimizerState)
+    {
+        State = state;
+        (_shuffleState, _randomState, _weights, _optimizerState) = (shuffleState, randomState, weights, optimizerState);
+    }
+
+    /// <summary>Takes a checkpoint of a run in progress.</summary>
+    /// <param name="epochShuffleState">The shuffle generator's state from before the current epoch drew its order.</param>
+    internal static Checkpoint Capture(Progress state, Tensor epochShuffleState, nn.Module model, OptimizerHelper optimizer)
+    {
+        using var randomState = torch.get_rng_state();
+        return new Checkpoint(state, Bytes(epochShuffleState), Bytes(randomState),
+            Serialized(w => model.save(w)), Serialized(optimizer.save_state_dict));
+    }
+
+    /// <summary>Puts the weights, the optimiser's state and the random generators back as they were.</summary>
+    internal void Restore(nn.Module model, OptimizerHelper optimizer, BatchLoader loader)
+    {
+        using (var reader = Reader(_weights)) model.load(reader, strict: true);
+        using (var reader = Reader(_optimizerState)) optimizer.load_state_dict(reader);
+        using (var shuffle = torch.tensor(_shuffleState, ScalarType.Byte)) loader.ShuffleState = shuffle;
+        using (var random = torch.tensor(_randomState, ScalarType.Byte)) torch.set_rng_state(random);
+    }
+
+    /// <summary>Writes the checkpoint atomically (see <see cref="AtomicFile"/>).</summary>
+    public void Save(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatName);
+            writer.Write(FormatVersion);
+            writer.Write(JsonSerializer.Serialize(State, Json));
+            foreach (var block in new[] { _shuffleState, _randomState, _weights, _optimizerState })
+            {
+                writer.Write(block.Length);
+                writer.Write(block);
+            }
+        }
+        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
+        stream.Write(bytes);
+        stream.Write(SHA256.HashData(bytes));
+    });
+
+    /// <exception cref="InvalidDataException">Not a checkpoint, damaged, or of another version.</exception>
+    public static Checkpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            using var reader = Reader(bytes);
+            if (reader.ReadString() != FormatName) throw new InvalidDataException($"{path}: not a training checkpoint of this project");
+            int version = reader.ReadInt32();
+            if (version != FormatVersion) throw new InvalidDataException($"{path}: checkpoint version {version}; this program reads version {FormatVersion}");
+            var content = bytes.AsSpan(0, Math.Max(0, bytes.Length - ChecksumLength));
+            if (bytes.Length < ChecksumLength || !SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length)))
+                throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint is damaged");
+
+            var state = JsonSerializer.Deserialize<Progress>(reader.ReadString(), Json) ?? throw new InvalidDataException($"{path}: no training state");
+            state.Options.Validated();
+            if (state.Epoch < 1 || state.Epoch > state.Options.Epochs + 1 || state.Batch < 0 || state.Epochs.Count != state.Epoch - 1)
+                throw new InvalidDataException($"{path}: inconsistent position (epoch {state.Epoch}, batch {state.Batch}, {state.Epochs.Count} epochs done)");
+            var blocks = new byte[4][];
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                int length = reader.ReadInt32();
+                if (length < 0 || length > content.Length - reader.BaseStream.Position) throw new InvalidDataException($"{path}: truncated");
+                blocks[i] = reader.ReadBytes(length);
+            }
+            if (reader.BaseStream.Position != content.Length) throw new InvalidDataException($"{path}: unexpected bytes at the end");
+            return new Checkpoint(state, blocks[0], blocks[1], blocks[2], blocks[3]);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidDataException($"{path}: damaged or not a training checkpoint ({e.Message})", e);
+        }
+    }
+
+    static byte[] Bytes(Tensor state) => state.data<byte>().ToArray();
+
+    static byte[] Serialized(Action<BinaryWriter> save)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) save(writer);
+        return stream.ToArray();
+    }
+
+    static BinaryReader Reader(byte[] bytes) => new(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+}

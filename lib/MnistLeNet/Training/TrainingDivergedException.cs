@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace MnistLeNet.Training;
+
+/// <summary>
+/// The loss (or a weight) became NaN or infinite: training has diverged, and every step from here
+/// would only spread the damage. Almost always the learning rate is too large.
+/// </summary>
+public sealed class TrainingDivergedException(int epoch, int batch, double loss, double learningRate)
+    : Exception(string.Format(CultureInfo.InvariantCulture,
+        "training diverged: the loss became {0} at epoch {1}, batch {2} (learning rate {3}); nothing was saved. Try a smaller learning rate, e.g. {4}.",
+        double.IsNaN(loss) ? "NaN" : "infinite", epoch, batch, learningRate, learningRate / 10))
+{
+    public int Epoch { get; } = epoch;
+    public int Batch { get; } = batch;
+    public double Loss { get; } = loss;
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using MnistLeNet.Model;
+
+namespace MnistLeNet.Tests;
+
+public class AtomicFileTests
+{
+    static Action<Stream> Text(string text) => stream => stream.Write(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void A_temporary_file_left_by_a_killed_writer_is_reused_and_removed()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("m.dat.tmp"), "half a model, left by kill -9");
+        using var model = new LeNet();
+        ModelFile.Save(model, dir.File("m.dat"));
+        Assert.Equal(["m.dat"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+        ModelFile.Load(dir.File("m.dat")).Dispose();
+    }
+
+    [Fact]
+    public void A_second_writer_of_the_same_file_is_refused_while_the_first_holds_it()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("x"), "old");
+        using (var first = PendingFile.Reserve(dir.File("x")))
+        {
+            var e = Assert.Throws<IOException>(() => AtomicFile.Write(dir.File("x"), Text("second")));
+            Assert.Contains("another process is writing", e.Message);
+            Assert.Contains(dir.File("x"), e.Message);
+            first.Write(Text("first"));
+            first.Commit();
+        }
+        Assert.Equal("first", File.ReadAllText(dir.File("x")));
+        Assert.Equal(["x"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_mode_of_the_replaced_file_is_kept()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("m.dat");
+        File.WriteAllText(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var model = new LeNet();
+        ModelFile.Save(model, path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void A_symbolic_link_is_written_through_to_its_target()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("models"));
+        File.WriteAllText(dir.File("models/real.dat"), "old");
+        File.CreateSymbolicLink(dir.File("link.dat"), dir.File("models/real.dat"));
+        using var model = new LeNet();
+        ModelFile.Save(model, dir.File("link.dat"));
+        Assert.Equal(dir.File("models/real.dat"), new FileInfo(dir.File("link.dat")).LinkTarget);
+        ModelFile.Load(dir.File("models/real.dat")).Dispose();
+        Assert.Equal(["real.dat"], Directory.GetFiles(dir.File("models")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_folder_is_flushed_after_the_rename()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("x");
+        var synced = new List<(string Folder, string Content)>();
+        var original = AtomicFile.SyncDirectory;
+        AtomicFile.SyncDirectory = folder => { synced.Add((folder, File.ReadAllText(path))); original(folder); };
+        try { AtomicFile.Write(path, Text("new")); }
+        finally { AtomicFile.SyncDirectory = original; }
+        Assert.Equal([(dir.Path, "new")], synced);
+    }
+
+    [Fact]
+    public void Files_written_as_a_set_all_stay_old_when_one_write_fails()
+    {
+        // Stands in for a full disk: the second file's write fails after the first was written.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("m.dat"), "old model");
+        File.WriteAllText(dir.File("m.html"), "old chart");
+        var e = Assert.Throws<IOException>(() => AtomicFile.WriteAll(
+            (dir.File("m.dat"), Text("new model")),
+            (dir.File("m.html"), _ => throw new IOException("No space left on device"))));
+        Assert.Contains("No space left", e.Message);
+        Assert.Equal("old model", File.ReadAllText(dir.File("m.dat")));
+        Assert.Equal("old chart", File.ReadAllText(dir.File("m.html")));
+        Assert.Equal(["m.dat", "m.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+
+        AtomicFile.WriteAll((dir.File("m.dat"), Text("new model")), (dir.File("m.html"), Text("new chart")));
+        Assert.Equal("new model", File.ReadAllText(dir.File("m.dat")));
+        Assert.Equal("new chart", File.ReadAllText(dir.File("m.html")));
+    }
+
+    [Fact]
+    public void Unwritable_places_are_refused_when_reserved_naming_the_file()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("folder"));
+        File.WriteAllText(dir.File("plain"), "");
+        Assert.Contains("is a folder", Assert.Throws<IOException>(() => PendingFile.Reserve(dir.File("folder"))).Message);
+        Assert.Contains("is a file, not a folder", Assert.Throws<IOException>(() => PendingFile.Reserve(dir.File("plain/m.dat"))).Message);
+        // /proc refuses new files even to root.
+        Assert.StartsWith("/proc/mnist-lenet.dat: cannot write", Assert.Throws<IOException>(() => PendingFile.Reserve("/proc/mnist-lenet.dat")).Message);
+    }
+}

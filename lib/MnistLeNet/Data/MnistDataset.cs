@@ -49,7 +49,7 @@ public sealed class MnistDataset : IDisposable
     /// The split of MNIST in <paramref name="dataDir"/> (default: the repository's <c>data/mnist</c>),
     /// shared by every caller in this process (see the class summary). The first call for a folder
     /// reads the files, downloading missing ones first unless <paramref name="download"/> is false,
-    /// and verifies them against the official checksums; later calls return the same dataset.
+    /// and verifies them against the checksums we recorded (see data/README.md); later calls return the same dataset.
     /// </summary>
     public static MnistDataset Load(MnistSplit split, string? dataDir = null, bool download = true, string? offlineMirror = null)
     {

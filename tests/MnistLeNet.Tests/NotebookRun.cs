@@ -8,7 +8,10 @@ namespace MnistLeNet.Tests;
 /// Jupyter run. Each notebook runs as a copy in a scratch folder beside notebooks/ (so its relative
 /// <c>#r "../lib/..."</c> works and a saved model never lands in the learner's folder), shortened by
 /// <see cref="Shortened"/>: the tests rewrite the learner's knobs in the copy, so no test setting appears
-/// in a learner's cell. Executed copies are written to notebooks/executed/ (ignored by git).
+/// in a learner's cell. The copy also holds the exercises' worked solutions, each inserted as a code cell
+/// after the exercise (<see cref="Exercises.WithSolutions"/>), so every solution runs too; <see cref="Text"/> and
+/// <see cref="Html"/> leave their outputs out (see <see cref="SolutionText"/>). Executed copies are written to
+/// notebooks/executed/ (ignored by git).
 /// </summary>
 public sealed class NotebookRun
 {
@@ -53,8 +56,8 @@ public sealed class NotebookRun
         return copy;
     }
 
-    /// <summary>Runs a shortened copy of <paramref name="notebookPath"/> (see <see cref="ShortenedCopy"/>) in
-    /// <paramref name="workingDirectory"/> with the stock kernel.</summary>
+    /// <summary>Runs a shortened copy of <paramref name="notebookPath"/> (see <see cref="ShortenedCopy"/>, written to the
+    /// scratch folder) from <paramref name="workingDirectory"/> with the stock kernel.</summary>
     public static NotebookRun Execute(string notebookPath, string workingDirectory, IDictionary<string, string>? environment = null,
         Func<JsonObject, JsonObject>? edit = null, string? copyName = null)
     {
@@ -62,7 +65,8 @@ public sealed class NotebookRun
         var name = copyName ?? Path.GetFileName(notebookPath);
         var output = Path.Combine(ExecutedDirectory, name);
         File.Delete(output);
-        notebookPath = ShortenedCopy(notebookPath, workingDirectory, edit, copyName);
+        Directory.CreateDirectory(ScratchDirectory);
+        notebookPath = ShortenedCopy(notebookPath, ScratchDirectory, edit, copyName); // run from workingDirectory, which relative #r paths resolve against
         var variables = new Dictionary<string, string?>
         {
             ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", // numbers print the same on every machine
@@ -75,22 +79,32 @@ public sealed class NotebookRun
         return new NotebookRun(name, code, stdout + stderr, executed);
     }
 
-    /// <summary>Every output of every code cell, in order.</summary>
-    public IEnumerable<JsonObject> Outputs =>
-        (Executed?["cells"]?.AsArray() ?? []).Select(c => c!.AsObject())
-            .Where(c => (string?)c["cell_type"] == "code")
-            .SelectMany(c => c["outputs"]!.AsArray().Select(o => o!.AsObject()));
+    IEnumerable<JsonObject> CodeCells =>
+        (Executed?["cells"]?.AsArray() ?? []).Select(c => c!.AsObject()).Where(c => (string?)c["cell_type"] == "code");
 
-    /// <summary>All text the cells printed or displayed as text/plain.</summary>
-    public string Text => string.Join("\n", Outputs.Select(o =>
-        o["text"] is { } text ? Join(text) : o["data"]?["text/plain"] is { } plain ? Join(plain) : ""));
+    static IEnumerable<JsonObject> OutputsOf(JsonObject cell) => cell["outputs"]!.AsArray().Select(o => o!.AsObject());
 
-    /// <summary>The text/html outputs.</summary>
+    static bool IsSolution(JsonObject cell, string exercise = "") =>
+        Join(cell["source"]!).StartsWith(Exercises.SolutionMarker + exercise, StringComparison.Ordinal);
+
+    /// <summary>Every output of the notebook's own code cells (not the inserted solutions), in order.</summary>
+    public IEnumerable<JsonObject> Outputs => CodeCells.Where(c => !IsSolution(c)).SelectMany(OutputsOf);
+
+    /// <summary>All text the notebook's own cells printed or displayed as text/plain.</summary>
+    public string Text => TextOf(Outputs);
+
+    /// <summary>All text printed by the inserted solution of exercise <paramref name="exercise"/> ("3.2").</summary>
+    public string SolutionText(string exercise) => TextOf(CodeCells.Where(c => IsSolution(c, exercise + " ")).SelectMany(OutputsOf));
+
+    /// <summary>The text/html outputs of the notebook's own cells.</summary>
     public IEnumerable<string> Html => Outputs.Select(o => o["data"]?["text/html"]).OfType<JsonNode>().Select(Join);
 
-    /// <summary>Error outputs (ename: evalue), which make a notebook fail.</summary>
-    public IEnumerable<string> Errors => Outputs.Where(o => (string?)o["output_type"] == "error")
+    /// <summary>Error outputs (ename: evalue) of every cell, solutions included, which make a notebook fail.</summary>
+    public IEnumerable<string> Errors => CodeCells.SelectMany(OutputsOf).Where(o => (string?)o["output_type"] == "error")
         .Select(o => $"{o["ename"]}: {o["evalue"]}");
+
+    static string TextOf(IEnumerable<JsonObject> outputs) => string.Join("\n", outputs.Select(o =>
+        o["text"] is { } text ? Join(text) : o["data"]?["text/plain"] is { } plain ? Join(plain) : ""));
 
     public override string ToString() => $"{Name}: exit code {ExitCode}\n{string.Join("\n", Errors)}\n{Log}";
 

@@ -23,15 +23,35 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
             Assert.DoesNotContain("\"output_type\"", File.ReadAllText(path));
     }
 
+    static double Percent(string text, string pattern)
+    {
+        var match = Regex.Match(text, pattern);
+        Assert.True(match.Success, $"'{pattern}' not found in:\n{text}");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public void Data_loading_shows_the_first_test_image_and_the_exercise_matches_the_library()
     {
-        var text = Run("01-data-loading").Text;
+        var run = Run("01-data-loading");
+        var text = run.Text;
         Assert.Contains("shape: (1,28,28)   label: 7", text);
         Assert.Contains("6,000 batches of 10 per epoch", text);
-        Assert.Contains("images: magic 2051, 10000 images of 28x28", text);
-        Assert.Contains("same images: True", text);
-        Assert.Contains("same labels: True", text);
+        Assert.Contains("images: magic 2051, 10000 images of 28x28, 7,840,016 bytes in all", text);
+        Assert.Contains("938 batches of 64", run.SolutionText("1.2"));
+        Assert.Contains("the last batch holds 32 images", run.SolutionText("1.2"));
+        Assert.Contains("no shuffling, epoch 2:       5 0 4 1 9 2 1 3 1 4", run.SolutionText("1.3"));
+    }
+
+    [Fact]
+    public void The_learners_own_loader_from_the_worked_solution_matches_the_library_and_trains_an_epoch()
+    {
+        var text = Run("01-data-loading").Text; // the notebook's check and training cells, run after the inserted solution
+        Assert.Contains("your reader: images [60000,28,28], labels [60000]", text);
+        foreach (var check in new[] { "same images as the library: True", "same labels as the library: True",
+                     "every image exactly once per epoch: True", "shuffled (not in file order):       True", "a new order in the second epoch:    True" })
+            Assert.Contains(check, text);
+        Assert.InRange(Percent(text, @"one epoch on your own loader, 6,000 batches: test accuracy ([\d.]+) %"), 60, 100);
     }
 
     [Fact]
@@ -43,6 +63,18 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.True(html.Count(h => h.Contains("mnist-lenet-chart")) >= 4, $"{html.Count} html outputs");
         Assert.DoesNotContain(html, h => h.Contains("<script src=", StringComparison.OrdinalIgnoreCase));
         Assert.Contains("digit 1:  6742 training", run.Text);
+    }
+
+    [Fact]
+    public void Looking_at_images_prints_the_nearest_average_baseline_and_its_exercises_results()
+    {
+        var run = Run("02-looking-at-images");
+        Assert.InRange(Percent(run.Text, @"nearest average digit: [\d,]+ of 10,000 test images right, accuracy ([\d.]+) %"), 75, 90);
+        Assert.Contains("always answering 1: right for 1,135 of 10,000 test images, 11.35 %", run.SolutionText("2.1"));
+        Assert.Equal(10, Regex.Matches(run.SolutionText("2.2"), @"digit \d: ").Count);
+        var shifted = run.SolutionText("2.3");
+        Assert.True(Percent(shifted, @"shifted 2 pixels to the right: ([\d.]+) %") < Percent(shifted, @"centred digits: +([\d.]+) %") - 10, shifted);
+        Assert.Contains("averages of 100 images:", run.SolutionText("2.4"));
     }
 
     [Fact]
@@ -61,6 +93,12 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.Contains("forward and call agree: True", text);
         Assert.Contains("pool1      [4,6,12,12]", text);                              // the learner's own variant
         Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 4);         // the digit and three layers' maps
+
+        Assert.Contains("reshape    [2,480]", run.SolutionText("3.1"));
+        Assert.Contains("fc1 fails:", run.SolutionText("3.1"));
+        Assert.Contains("conv2: 2,416 parameters, fc1: 7,744 parameters", run.SolutionText("3.2"));
+        Assert.InRange(double.Parse(Regex.Match(run.SolutionText("3.3"), @"largest difference: (\S+)").Groups[1].Value, CultureInfo.InvariantCulture), 0, 1e-4);
+        Assert.Contains("conv3      [4,120,1,1]          48,120", run.SolutionText("3.4"));
     }
 
     [Fact]
@@ -86,6 +124,17 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.InRange(double.Parse(accuracies.Groups[1].Value, CultureInfo.InvariantCulture), 0, 20);
         Assert.InRange(double.Parse(accuracies.Groups[2].Value, CultureInfo.InvariantCulture), 50, 100);
         Assert.Contains("fast recipe:", text);
+
+        Assert.Contains("equal scores:    loss 2.3026", run.SolutionText("4.1"));
+        Assert.Contains("sure and wrong:  loss 4.6052", run.SolutionText("4.1"));
+        var rates = run.SolutionText("4.2");
+        // what the solution's prose says: 0.001 is still near guessing after 1,000 steps, 0.01 gets much further
+        Assert.InRange(Percent(rates, @"learning rate 0.001: test accuracy ([\d.]+) %"), 0, 30);
+        Assert.True(Percent(rates, @"learning rate  0.01: test accuracy ([\d.]+) %") > 50, rates);
+        var batches = run.SolutionText("4.3");
+        Assert.True(Percent(batches, @"batch  10: 2,000 steps, test accuracy ([\d.]+) %") > Percent(batches, @"batch 100:   200 steps, test accuracy ([\d.]+) %"), batches);
+        Assert.Equal(3, Regex.Matches(run.SolutionText("4.4"), @"seed \d: test accuracy").Count);
+        Assert.Contains(".grad / one gradient = 2.000", run.SolutionText("4.5"));
     }
 
     [Fact]
@@ -113,6 +162,17 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.Contains("label 7, predicted 7 with probability", run.Text);
         Assert.Contains("test accuracy:", run.Text);
         Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 6);
+
+        // LeNet against notebook 2's baseline, computed in the notebook (the tests' notebook 4 trains one epoch only)
+        double lenet = Percent(run.Text, @"LeNet: +([\d.]+) % right");
+        double baseline = Percent(run.Text, @"nearest average digit: ([\d.]+) % right");
+        Assert.InRange(baseline, 75, 90);
+        Assert.Contains(lenet >= baseline ? "LeNet beats the baseline by" : "percentage points behind the baseline", run.Text);
+        Assert.Contains("blank page: predicted", run.SolutionText("5.1"));
+        Assert.Equal(8, Regex.Matches(run.SolutionText("5.2"), "noise image").Count);
+        Assert.Contains("shifted 6 pixels: predicted", run.SolutionText("5.3"));
+        Assert.Matches(@"most often: a \d taken for a \d, \d+ times", run.SolutionText("5.4"));
+        Assert.Contains("the sigmoid network's parameters in the ReLU network: test accuracy", run.SolutionText("5.5"));
     }
 }
 

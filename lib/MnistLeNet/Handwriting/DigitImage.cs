@@ -62,19 +62,22 @@ public static class DigitImage
         if (longer > WorkingSide)
             gray = Resize(gray, Math.Max(1, width * WorkingSide / longer), Math.Max(1, height * WorkingSide / longer));
 
-        // 2. Ink bright on black. The background covers most of the picture, so it decides the median;
-        //    the ink pulls the mean towards itself: a mean below the median means dark ink on a light background.
-        bool inverted = Median(gray.Pixels) > Mean(gray.Pixels);
-        var oriented = inverted ? Map(gray, v => 1 - v) : gray;
+        // 2. Ink bright on black. Most of the picture is background, so, once the slow changes of the lighting are
+        //    taken out (each pixel minus the mean around it), the median is a background pixel; the ink pulls
+        //    the mean its own way: a mean below the median means dark ink on a light background.
+        int radius = Math.Max(1, Math.Max(gray.Width, gray.Height) / 10);
+        var local = Filter(gray, radius, Window.Mean);
+        var detail = gray.Pixels.Select((v, i) => v - local.Pixels[i]).ToArray();
+        bool inverted = Median(detail) > Mean(detail);
+        var oriented = inverted ? gray with { Pixels = Array.ConvertAll(gray.Pixels, v => 1 - v) } : gray;
 
         // 3. Find the ink. The background (uneven light, paper) varies slowly: a grey-level opening (the
         //    minimum, then the maximum, over a window wider than a stroke) keeps it and removes the strokes.
-        //    What stands out above it is ink or noise; Otsu's threshold separates the two.
-        int radius = Math.Max(1, Math.Max(gray.Width, gray.Height) / 10);
-        var background = Extreme(Extreme(oriented, radius, max: false), radius, max: true);
-        var smooth = Smooth(oriented);
-        var ink = new GrayImage(gray.Width, gray.Height, new double[smooth.Pixels.Length]);
-        for (int i = 0; i < ink.Pixels.Length; i++) ink.Pixels[i] = Math.Max(0, smooth.Pixels[i] - background.Pixels[i]);
+        //    What stands out above it (after a 3×3 mean against pixel noise) is ink or noise; Otsu's threshold
+        //    separates the two.
+        var background = Filter(Filter(oriented, radius, Window.Min), radius, Window.Max);
+        var smooth = Filter(oriented, 1, Window.Mean);
+        var ink = gray with { Pixels = smooth.Pixels.Select((v, i) => Math.Max(0, v - background.Pixels[i])).ToArray() };
         double strongest = ink.Pixels.Max();
         if (strongest < MinContrast)
             throw new InvalidDataException($"no ink found: nothing stands out from the background by more than {MinContrast:0.##} (of 0..1)");
@@ -115,8 +118,6 @@ public static class DigitImage
         return new GrayImage(width, height, pixels);
     }
 
-    static GrayImage Map(GrayImage image, Func<double, double> f) => image with { Pixels = Array.ConvertAll(image.Pixels, v => f(v)) };
-
     static double Mean(double[] values)
     {
         double sum = 0;
@@ -131,50 +132,33 @@ public static class DigitImage
         return sorted[sorted.Length / 2];
     }
 
-    /// <summary>The minimum (or maximum) over a (2r+1)×(2r+1) square around each pixel, clipped at the edges.</summary>
-    static GrayImage Extreme(GrayImage image, int r, bool max)
+    enum Window { Min, Max, Mean }
+
+    /// <summary>The minimum, maximum or mean over the (2r+1)×(2r+1) square around each pixel (clipped at the
+    /// edges): along the rows first, then along the columns.</summary>
+    static GrayImage Filter(GrayImage image, int r, Window kind)
     {
         int w = image.Width, h = image.Height;
-        var rows = new double[w * h];
-        var result = new double[w * h];
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                double e = image.Pixels[y * w + x];
-                for (int k = Math.Max(0, x - r); k <= Math.Min(w - 1, x + r); k++)
-                    e = max ? Math.Max(e, image.Pixels[y * w + k]) : Math.Min(e, image.Pixels[y * w + k]);
-                rows[y * w + x] = e;
-            }
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                double e = rows[y * w + x];
-                for (int k = Math.Max(0, y - r); k <= Math.Min(h - 1, y + r); k++)
-                    e = max ? Math.Max(e, rows[k * w + x]) : Math.Min(e, rows[k * w + x]);
-                result[y * w + x] = e;
-            }
-        return new GrayImage(w, h, result);
+        var rows = Pass(image.Pixels, w, h, r, kind, alongRows: true);
+        return new GrayImage(w, h, Pass(rows, w, h, r, kind, alongRows: false));
     }
 
-    /// <summary>The mean of each pixel's 3×3 neighbourhood (clipped at the edges): takes the edge off pixel noise.</summary>
-    static GrayImage Smooth(GrayImage image)
+    static double[] Pass(double[] pixels, int w, int h, int r, Window kind, bool alongRows)
     {
-        int w = image.Width, h = image.Height;
         var result = new double[w * h];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
-                double sum = 0;
-                int count = 0;
-                for (int j = Math.Max(0, y - 1); j <= Math.Min(h - 1, y + 1); j++)
-                    for (int i = Math.Max(0, x - 1); i <= Math.Min(w - 1, x + 1); i++)
-                    {
-                        sum += image.Pixels[j * w + i];
-                        count++;
-                    }
-                result[y * w + x] = sum / count;
+                int at = alongRows ? x : y, from = Math.Max(0, at - r), to = Math.Min((alongRows ? w : h) - 1, at + r);
+                double e = kind == Window.Mean ? 0 : pixels[y * w + x];
+                for (int k = from; k <= to; k++)
+                {
+                    double v = alongRows ? pixels[y * w + k] : pixels[k * w + x];
+                    e = kind == Window.Min ? Math.Min(e, v) : kind == Window.Max ? Math.Max(e, v) : e + v;
+                }
+                result[y * w + x] = kind == Window.Mean ? e / (to - from + 1) : e;
             }
-        return new GrayImage(w, h, result);
+        return result;
     }
 
     /// <summary>Which of 256 equal bins from 0 to <paramref name="top"/> a value falls in.</summary>

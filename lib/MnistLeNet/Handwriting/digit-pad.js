@@ -19,14 +19,17 @@ var MnistPad = (function () {
     if (longer > WORKING_SIDE)
       gray = resize(gray, Math.max(1, Math.floor(width * WORKING_SIDE / longer)), Math.max(1, Math.floor(height * WORKING_SIDE / longer)));
 
-    var inverted = median(gray.pixels) > mean(gray.pixels);
+    var radius = Math.max(1, Math.floor(Math.max(gray.width, gray.height) / 10));
+    var local = filter(gray, radius, MEAN);
+    var detail = new Float64Array(gray.pixels.length), i;
+    for (i = 0; i < detail.length; i++) detail[i] = gray.pixels[i] - local.pixels[i];
+    var inverted = median(detail) > mean(detail);
     var oriented = inverted ? image(gray.width, gray.height, gray.pixels.map(function (v) { return 1 - v; })) : gray;
 
-    var radius = Math.max(1, Math.floor(Math.max(gray.width, gray.height) / 10));
-    var background = extreme(extreme(oriented, radius, false), radius, true);
-    var smooth = smooth3(oriented);
+    var background = filter(filter(oriented, radius, MIN), radius, MAX);
+    var smooth = filter(oriented, 1, MEAN);
     var ink = image(gray.width, gray.height);
-    var strongest = 0, i;
+    var strongest = 0;
     for (i = 0; i < ink.pixels.length; i++) {
       ink.pixels[i] = Math.max(0, smooth.pixels[i] - background.pixels[i]);
       if (ink.pixels[i] > strongest) strongest = ink.pixels[i];
@@ -78,35 +81,25 @@ var MnistPad = (function () {
     return sorted[Math.floor(sorted.length / 2)];
   }
 
-  function extreme(img, r, max) {
-    var w = img.width, h = img.height, p = img.pixels;
-    var rows = new Float64Array(w * h), result = new Float64Array(w * h);
-    var x, y, k, e;
-    for (y = 0; y < h; y++)
-      for (x = 0; x < w; x++) {
-        e = p[y * w + x];
-        for (k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) e = max ? Math.max(e, p[y * w + k]) : Math.min(e, p[y * w + k]);
-        rows[y * w + x] = e;
-      }
-    for (y = 0; y < h; y++)
-      for (x = 0; x < w; x++) {
-        e = rows[y * w + x];
-        for (k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) e = max ? Math.max(e, rows[k * w + x]) : Math.min(e, rows[k * w + x]);
-        result[y * w + x] = e;
-      }
-    return image(w, h, result);
+  var MIN = 0, MAX = 1, MEAN = 2;
+
+  function filter(img, r, kind) {
+    return image(img.width, img.height, pass(pass(img.pixels, img.width, img.height, r, kind, true), img.width, img.height, r, kind, false));
   }
 
-  function smooth3(img) {
-    var w = img.width, h = img.height, result = new Float64Array(w * h);
+  function pass(pixels, w, h, r, kind, alongRows) {
+    var result = new Float64Array(w * h);
     for (var y = 0; y < h; y++)
       for (var x = 0; x < w; x++) {
-        var sum = 0, count = 0;
-        for (var j = Math.max(0, y - 1); j <= Math.min(h - 1, y + 1); j++)
-          for (var i = Math.max(0, x - 1); i <= Math.min(w - 1, x + 1); i++) { sum += img.pixels[j * w + i]; count++; }
-        result[y * w + x] = sum / count;
+        var at = alongRows ? x : y, from = Math.max(0, at - r), to = Math.min((alongRows ? w : h) - 1, at + r);
+        var e = kind === MEAN ? 0 : pixels[y * w + x];
+        for (var k = from; k <= to; k++) {
+          var v = alongRows ? pixels[y * w + k] : pixels[k * w + x];
+          e = kind === MIN ? Math.min(e, v) : kind === MAX ? Math.max(e, v) : e + v;
+        }
+        result[y * w + x] = kind === MEAN ? e / (to - from + 1) : e;
       }
-    return image(w, h, result);
+    return result;
   }
 
   function otsu(bins) {

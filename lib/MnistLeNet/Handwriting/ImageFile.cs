@@ -6,8 +6,7 @@ namespace MnistLeNet.Handwriting;
 /// <summary>
 /// Reads PNG, JPEG, BMP (and GIF, WebP) files with SkiaSharp, the imaging library TorchSharp itself
 /// depends on. The header is checked before anything is decoded, so a file that claims an absurd size
-/// is refused without allocating it; large photos are decoded at a reduced size where the format
-/// allows (JPEG), since a digit needs only a few hundred pixels.
+/// is refused without allocating it.
 /// </summary>
 public static class ImageFile
 {
@@ -17,9 +16,6 @@ public static class ImageFile
 
     /// <summary>Files longer than this are not read at all.</summary>
     public const long MaxFileLength = 100L << 20;
-
-    /// <summary>What is decoded is reduced towards this longer side when the format can do it while decoding.</summary>
-    const int DecodeSide = 1024;
 
     /// <summary>The picture as RGBA bytes (4 per pixel, row by row, not premultiplied), upright.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -41,8 +37,7 @@ public static class ImageFile
         if (width < 1 || height < 1 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
             throw new InvalidDataException($"{path}: the file says it is {width}×{height} pixels; at most {MaxSide}×{MaxSide} and {MaxPixels:N0} pixels are read");
 
-        var size = codec.GetScaledDimensions(Math.Min(1f, (float)DecodeSide / Math.Max(width, height)));
-        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
         var pinned = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         SKCodecResult decoded;
@@ -50,7 +45,7 @@ public static class ImageFile
         finally { pinned.Free(); }
         if (decoded != SKCodecResult.Success)
             throw new InvalidDataException($"{path}: the image is damaged and cannot be decoded: {Describe(decoded)}");
-        return Upright(rgba, size.Width, size.Height, codec.EncodedOrigin);
+        return Upright(rgba, width, height, codec.EncodedOrigin);
     }
 
     static string Describe(SKCodecResult result) => result switch

@@ -1,6 +1,6 @@
 namespace MnistLeNet.Tests;
 
-/// <summary>Runs the five notebooks once, in order, with the stock kernel through dotnet-repl (see <see cref="NotebookRun"/>).</summary>
+/// <summary>Runs the six notebooks once, in order, with the stock kernel through dotnet-repl (see <see cref="NotebookRun"/>).</summary>
 public sealed class ExecutedNotebooks
 {
     public IReadOnlyDictionary<string, NotebookRun> Runs { get; }

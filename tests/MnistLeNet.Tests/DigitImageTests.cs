@@ -41,6 +41,14 @@ public class DigitImageTests
     }
 
     [Fact]
+    public void A_clean_drawing_black_on_white_like_the_drawing_pads_comes_back_as_its_original()
+    {
+        var drawing = Prepare(RedrawnDigit.Of(7, page: (255, 255, 255), ink: (0, 0, 0), noise: 0, lighting: 0));
+        Assert.True(drawing.Inverted);
+        Assert.InRange(Similarity(drawing.Digit.Pixels, Original(7)), 0.85, 1);
+    }
+
+    [Fact]
     public void Light_ink_on_a_dark_board_is_not_inverted_and_gives_the_same_digit()
     {
         var dark = Prepare(RedrawnDigit.Of(0, ink: (235, 235, 235), page: (40, 45, 40)));

@@ -57,6 +57,7 @@ public class DigitPadScriptTests(BrieflyTrainedModel relu) : IClassFixture<Brief
     public static TheoryData<string, RedrawnDigit, bool> Pictures => new()
     {
         { "dark ink on paper", RedrawnDigit.Of(0), true },
+        { "a clean drawing, as on the pad", RedrawnDigit.Of(7, page: (255, 255, 255), ink: (0, 0, 0), noise: 0, lighting: 0), true },
         { "not centred", RedrawnDigit.Of(0), false },
         { "blue ink, strong shadow", RedrawnDigit.Of(3, width: 150, height: 130, left: 40, top: 30, ink: (40, 60, 170), lighting: 0.8), true },
         { "chalk on a board", RedrawnDigit.Of(4, ink: (230, 230, 230), page: (40, 50, 40)), true },

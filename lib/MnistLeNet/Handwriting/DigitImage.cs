@@ -2,7 +2,7 @@ namespace MnistLeNet.Handwriting;
 
 /// <summary>Every stage of <see cref="DigitImage"/>, in order, so that each can be shown.</summary>
 /// <param name="Gray">1. grayscale, 0 = black, 1 = white (large pictures reduced to <see cref="DigitImage.WorkingSide"/>)</param>
-/// <param name="Inverted">2. whether the picture was inverted (its background was lighter than its ink)</param>
+/// <param name="Inverted">2. whether the picture was inverted (its ink was darker than its background)</param>
 /// <param name="Oriented">2. bright ink on a dark background</param>
 /// <param name="Background">3. the estimated background: <see cref="Oriented"/> with every thin bright stroke removed</param>
 /// <param name="Ink">3. <see cref="Oriented"/> (slightly smoothed) minus <see cref="Background"/>: what stands out</param>
@@ -62,13 +62,18 @@ public static class DigitImage
         if (longer > WorkingSide)
             gray = Resize(gray, Math.Max(1, width * WorkingSide / longer), Math.Max(1, height * WorkingSide / longer));
 
-        // 2. Ink bright on black. Most of the picture is background, so, once the slow changes of the lighting are
-        //    taken out (each pixel minus the mean around it), the median is a background pixel; the ink pulls
-        //    the mean its own way: a mean below the median means dark ink on a light background.
+        // 2. Ink bright on black. Take out the slow changes of the lighting (each pixel minus the mean around it):
+        //    what is left is mostly small (paper, noise) plus the ink, rare and far off to one side. The sum of
+        //    the cubes says which side that is: below zero, the ink is darker than the paper.
         int radius = Math.Max(1, Math.Max(gray.Width, gray.Height) / 10);
         var local = Filter(gray, radius, Window.Mean);
-        var detail = gray.Pixels.Select((v, i) => v - local.Pixels[i]).ToArray();
-        bool inverted = Median(detail) > Mean(detail);
+        double skew = 0;
+        for (int i = 0; i < gray.Pixels.Length; i++)
+        {
+            double detail = gray.Pixels[i] - local.Pixels[i];
+            skew += detail * detail * detail;
+        }
+        bool inverted = skew < 0;
         var oriented = inverted ? gray with { Pixels = Array.ConvertAll(gray.Pixels, v => 1 - v) } : gray;
 
         // 3. Find the ink. The background (uneven light, paper) varies slowly: a grey-level opening (the
@@ -116,20 +121,6 @@ public static class DigitImage
             pixels[i] = alpha * luminance + (1 - alpha);
         }
         return new GrayImage(width, height, pixels);
-    }
-
-    static double Mean(double[] values)
-    {
-        double sum = 0;
-        foreach (var v in values) sum += v;
-        return sum / values.Length;
-    }
-
-    static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 
     enum Window { Min, Max, Mean }

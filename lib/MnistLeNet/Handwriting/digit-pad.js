@@ -21,9 +21,12 @@ var MnistPad = (function () {
 
     var radius = Math.max(1, Math.floor(Math.max(gray.width, gray.height) / 10));
     var local = filter(gray, radius, MEAN);
-    var detail = new Float64Array(gray.pixels.length), i;
-    for (i = 0; i < detail.length; i++) detail[i] = gray.pixels[i] - local.pixels[i];
-    var inverted = median(detail) > mean(detail);
+    var skew = 0, i;
+    for (i = 0; i < gray.pixels.length; i++) {
+      var detail = gray.pixels[i] - local.pixels[i];
+      skew += detail * detail * detail;
+    }
+    var inverted = skew < 0;
     var oriented = inverted ? image(gray.width, gray.height, gray.pixels.map(function (v) { return 1 - v; })) : gray;
 
     var background = filter(filter(oriented, radius, MIN), radius, MAX);
@@ -68,17 +71,6 @@ var MnistPad = (function () {
       pixels[i] = alpha * luminance + (1 - alpha);
     }
     return image(width, height, pixels);
-  }
-
-  function mean(values) {
-    var sum = 0;
-    for (var i = 0; i < values.length; i++) sum += values[i];
-    return sum / values.length;
-  }
-
-  function median(values) {
-    var sorted = Float64Array.from(values).sort();   // typed arrays sort numerically
-    return sorted[Math.floor(sorted.length / 2)];
   }
 
   var MIN = 0, MAX = 1, MEAN = 2;

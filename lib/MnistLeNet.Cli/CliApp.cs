@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MnistLeNet.Data;
+using MnistLeNet.Handwriting;
 using MnistLeNet.Model;
 using MnistLeNet.Native;
 using MnistLeNet.Prediction;
@@ -26,8 +27,11 @@ public static class CliApp
                     --device, --threads and --json may be given)
           evaluate  Test-set accuracy and loss of a saved model.
                     --model FILE [--data DIR] [--device auto|cpu|cuda] [--json]
-          predict   Probabilities for one test image.
+          predict   Probabilities for one test image, or for your own pictures of digits.
                     --model FILE --index N [--data DIR] [--json]
+                    --model FILE --image PATH... [--json]   (image files, or folders of them)
+          pad       Write the drawing pad: draw a digit, see the model's probabilities (offline page).
+                    --model FILE [--out pad.html]
           download  Fetch missing MNIST files into the data folder (checksums verified).
                     [--data DIR] [--mirror DIR]
           info      Show the TorchSharp runtime: version, native fixes, devices.
@@ -35,7 +39,9 @@ public static class CliApp
         Defaults: --recipe classic (the tutorial: 5 epochs, batch 10, SGD momentum, lr 0.001),
         --data the repository's data/mnist, --out mnist.dat, --device auto.
         --json prints one JSON object as the last line (NaN or infinite numbers are written
-        as null and listed in its "non_finite" field).
+        as null and listed in its "non_finite" field); predict --image --json prints one JSON
+        line per image instead. predict --image goes on past pictures it cannot read and
+        exits with 1 if there were any.
         Ctrl-C (or SIGTERM) during training stops after the current batch, saves a checkpoint
         next to --out (FILE with the extension .checkpoint; one is also saved after every epoch)
         and exits with 130; a second Ctrl-C quits at once.
@@ -56,13 +62,14 @@ public static class CliApp
                 (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
-            var runtime = args[0] is "train" or "evaluate" or "predict" or "info" ? initializeTorch() : null;
+            var runtime = args[0] is "train" or "evaluate" or "predict" or "pad" or "info" ? initializeTorch() : null;
             var rest = args[1..];
             return args[0] switch
             {
                 "train" => Train(Parse("train", rest, ["recipe", "epochs", "batch-size", "lr", "device", "threads", "seed", "limit", "data", "out", "resume"]), stdout, stderr),
                 "evaluate" => Evaluate(Parse("evaluate", rest, ["model", "data", "device"]), stdout),
-                "predict" => Predict(Parse("predict", rest, ["model", "index", "data"]), stdout),
+                "predict" => Predict(Parse("predict", rest, ["model", "index", "data"], lists: ["image"]), stdout, stderr),
+                "pad" => Pad(Parse("pad", rest, ["model", "out"], json: false), stdout),
                 "download" => Download(Parse("download", rest, ["data", "mirror"], json: false), stdout, stderr),
                 "info" => Info(Parse("info", rest, [], json: false), runtime!, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
@@ -83,8 +90,8 @@ public static class CliApp
         }
     }
 
-    static CommandLine Parse(string command, string[] args, string[] valued, bool json = true) =>
-        CommandLine.Parse(command, args, new HashSet<string>(valued), json ? new HashSet<string> { "json" } : new HashSet<string>());
+    static CommandLine Parse(string command, string[] args, string[] valued, bool json = true, string[]? lists = null) =>
+        CommandLine.Parse(command, args, new HashSet<string>(valued), json ? new HashSet<string> { "json" } : new HashSet<string>(), new HashSet<string>(lists ?? []));
 
     static int Train(CommandLine cl, TextWriter stdout, TextWriter stderr)
     {
@@ -251,10 +258,16 @@ public static class CliApp
         return 0;
     }
 
-    static int Predict(CommandLine cl, TextWriter stdout)
+    static int Predict(CommandLine cl, TextWriter stdout, TextWriter stderr)
     {
         var modelPath = cl.Required("model");
-        if (!cl.Has("index")) throw new UsageException("'predict' needs --index");
+        if (cl.Has("image"))
+        {
+            if (cl.Has("index") || cl.Has("data")) throw new UsageException("--image cannot be combined with --index or --data");
+            using var imageModel = ModelFile.Load(modelPath);
+            return ImagePredictions.Run(imageModel, cl.Strings("image"), cl.Has("json"), stdout, stderr);
+        }
+        if (!cl.Has("index")) throw new UsageException("'predict' needs --index or --image");
         int index = cl.Int("index", 0, 9999)!.Value;
         using var model = ModelFile.Load(modelPath);
         using var test = MnistDataset.Load(MnistSplit.Test, cl.String("data"));
@@ -272,6 +285,14 @@ public static class CliApp
                 non_finite = numbers.NonFinite,
             });
         }
+        return 0;
+    }
+
+    static int Pad(CommandLine cl, TextWriter stdout)
+    {
+        var output = cl.String("out") ?? "pad.html";
+        using var model = ModelFile.Load(cl.Required("model"));
+        stdout.WriteLine($"drawing pad (opens offline in a browser) saved to {DigitPad.Create(model).SaveHtml(output)}");
         return 0;
     }
 

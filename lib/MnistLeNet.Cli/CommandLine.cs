@@ -3,25 +3,29 @@ using System.Globalization;
 namespace MnistLeNet.Cli;
 
 /// <summary>
-/// A parsed command line: <c>COMMAND [--name value | --flag]...</c>. Each command states which
-/// options it accepts; anything else is a <see cref="UsageException"/> naming the culprit.
+/// A parsed command line: <c>COMMAND [--name value | --name value value... | --flag]...</c>. Each command
+/// states which options it accepts; anything else is a <see cref="UsageException"/> naming the culprit.
 /// </summary>
 public sealed class CommandLine
 {
     readonly Dictionary<string, string?> _options;
+    readonly Dictionary<string, List<string>> _lists;
     public string Command { get; }
 
-    CommandLine(string command, Dictionary<string, string?> options)
+    CommandLine(string command, Dictionary<string, string?> options, Dictionary<string, List<string>> lists)
     {
         Command = command;
         _options = options;
+        _lists = lists;
     }
 
     /// <param name="valued">Options that take a value, without the leading "--".</param>
     /// <param name="flags">Options that stand alone.</param>
-    public static CommandLine Parse(string command, IReadOnlyList<string> args, ISet<string> valued, ISet<string> flags)
+    /// <param name="lists">Options that take one or more values (all arguments up to the next option).</param>
+    public static CommandLine Parse(string command, IReadOnlyList<string> args, ISet<string> valued, ISet<string> flags, ISet<string>? lists = null)
     {
         var options = new Dictionary<string, string?>();
+        var listed = new Dictionary<string, List<string>>();
         for (int i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -41,17 +45,27 @@ public sealed class CommandLine
                 var value = inlineValue ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
                 options[name] = value ?? throw new UsageException($"option --{name} needs a value");
             }
+            else if (lists?.Contains(name) == true)
+            {
+                var values = listed[name] = inlineValue is null ? [] : [inlineValue];
+                while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) values.Add(args[++i]);
+                if (values.Count == 0) throw new UsageException($"option --{name} needs a value");
+                options[name] = null;
+            }
             else
             {
                 throw new UsageException($"unknown option --{name} for '{command}'");
             }
         }
-        return new CommandLine(command, options);
+        return new CommandLine(command, options, listed);
     }
 
     public bool Has(string name) => _options.ContainsKey(name);
 
     public string? String(string name) => _options.GetValueOrDefault(name);
+
+    /// <summary>The values of an option that takes several (none when it was not given).</summary>
+    public IReadOnlyList<string> Strings(string name) => _lists.GetValueOrDefault(name) ?? [];
 
     public int? Int(string name, int min, int max = int.MaxValue)
     {

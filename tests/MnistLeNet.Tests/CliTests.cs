@@ -24,7 +24,10 @@ public class CliTests
     [InlineData(new[] { "train", "--json", "--json" }, "given twice")]
     [InlineData(new[] { "train", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "predict", "--index", "3" }, "'predict' needs --model")]
-    [InlineData(new[] { "predict", "--model", "m.dat" }, "'predict' needs --index")]
+    [InlineData(new[] { "predict", "--model", "m.dat" }, "'predict' needs --index or --image")]
+    [InlineData(new[] { "predict", "--model", "m.dat", "--image" }, "--image needs a value")]
+    [InlineData(new[] { "predict", "--model", "m.dat", "--image", "a.png", "--index", "3" }, "--image cannot be combined with --index")]
+    [InlineData(new[] { "pad", "--out", "pad.html" }, "'pad' needs --model")]
     [InlineData(new[] { "predict", "--model", "m.dat", "--index", "10000" }, "--index must be a whole number from 0 to 9999")]
     [InlineData(new[] { "evaluate", "--device", "tpu" }, "--device must be one of auto, cpu, cuda")]
     public void Bad_command_lines_print_usage_and_exit_2_without_a_stack_trace(string[] args, string message)

@@ -53,7 +53,16 @@ public sealed class NotebookRun
         if (edit is not null) text = edit(JsonNode.Parse(text)!.AsObject()).ToJsonString();
         var copy = Path.Combine(directory, copyName ?? name);
         File.WriteAllText(copy, text);
+        CopyImages(directory);
         return copy;
+    }
+
+    /// <summary>The pictures notebook 6 reads from its folder's <c>images/</c>, beside the copies.</summary>
+    static void CopyImages(string directory)
+    {
+        var target = Directory.CreateDirectory(Path.Combine(directory, "images")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(NotebookDirectory, "images")))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
     }
 
     /// <summary>Runs a shortened copy of <paramref name="notebookPath"/> (see <see cref="ShortenedCopy"/>, written to the

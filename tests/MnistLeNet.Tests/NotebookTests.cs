@@ -16,9 +16,9 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
     }
 
     [Fact]
-    public void There_are_five_notebooks_committed_without_outputs()
+    public void There_are_six_notebooks_committed_without_outputs()
     {
-        Assert.Equal(["01-data-loading", "02-looking-at-images", "03-lenet-model", "04-training", "05-prediction"], notebooks.Runs.Keys.Order());
+        Assert.Equal(["01-data-loading", "02-looking-at-images", "03-lenet-model", "04-training", "05-prediction", "06-your-handwriting"], notebooks.Runs.Keys.Order());
         foreach (var path in Directory.GetFiles(NotebookRun.NotebookDirectory, "*.ipynb"))
             Assert.DoesNotContain("\"output_type\"", File.ReadAllText(path));
     }
@@ -174,6 +174,23 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.Matches(@"most often: a \d taken for a \d, \d+ times", run.SolutionText("5.4"));
         Assert.Contains("the sigmoid network's parameters in the ReLU network: test accuracy", run.SolutionText("5.5"));
     }
+
+    [Fact]
+    public void The_handwriting_notebook_shows_every_stage_predicts_the_pictures_and_the_drawing_pad()
+    {
+        var run = Run("06-your-handwriting");
+        Assert.Contains("loaded the trained parameters from", run.Text);
+        Assert.Contains("images/5-grey-ink.png: worked on at", run.Text);
+        Assert.Contains("inverted: True", run.Text);
+        Assert.Matches(@"images/5-grey-ink.png: predicted \d with probability", run.Text);
+        Assert.Matches(@"recognised: \d+ of 10", run.Text);
+        Assert.Contains("box in the middle:", run.Text);
+        Assert.Contains("my-digit.jpg does not exist yet", run.Text);
+        Assert.True(run.Html.Count(h => h.Contains("mnist-lenet-chart")) >= 9);          // seven stages, the bars, the grid
+        var pad = Assert.Single(run.Html, h => h.Contains("mnist-lenet-pad"));
+        Assert.Contains("MnistPad.attach(", pad);
+        Assert.Contains("\"conv1.weight\":", pad);                                         // the weights travel with the page
+    }
 }
 
 public class JupyterNotebookTests(JupyterNotebooks notebooks) : IClassFixture<JupyterNotebooks>
@@ -185,7 +202,7 @@ public class JupyterNotebookTests(JupyterNotebooks notebooks) : IClassFixture<Ju
     [Fact]
     public void Every_notebook_runs_in_jupyter_without_errors_or_warnings()
     {
-        Assert.Equal(5, notebooks.Runs.Count);
+        Assert.Equal(6, notebooks.Runs.Count);
         foreach (var (name, (log, saved)) in notebooks.Runs)
         {
             Assert.True(saved is not null, $"{name}: {log}");

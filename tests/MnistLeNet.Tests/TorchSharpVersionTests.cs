@@ -25,6 +25,19 @@ public partial class TorchSharpVersionTests
         Assert.All(versions, v => Assert.Equal(PackageVersions.TorchSharp, v));
     }
 
+    [GeneratedRegex(@"#r\s+""nuget:\s*SkiaSharp[.\w]*\s*,\s*([^""\s]+)\s*""")]
+    private static partial Regex SkiaSharpReference();
+
+    [Fact]
+    public void The_notebook_that_reads_pictures_references_the_SkiaSharp_version_the_library_is_built_with()
+    {
+        var lines = Directory.GetFiles(NotebookRun.NotebookDirectory, "*.ipynb").SelectMany(File.ReadAllLines);
+        var versions = lines.Select(line => SkiaSharpReference().Match(line.Replace("\\\"", "\""))).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(versions);
+        Assert.All(versions, v => Assert.Equal(PackageVersions.SkiaSharp, v));
+        Assert.StartsWith(PackageVersions.SkiaSharp + ".", System.Diagnostics.FileVersionInfo.GetVersionInfo(typeof(SkiaSharp.SKCodec).Assembly.Location).FileVersion);   // the SkiaSharp loaded
+    }
+
     [Fact]
     public void The_surfaced_versions_are_the_ones_loaded()
     {

@@ -1,6 +1,6 @@
 namespace MnistLeNet.Charts;
 
-// How a notebook kernel (dotnet-interactive) shows ChartHtml and HtmlFragment, by convention and with
+// How a notebook kernel (dotnet-interactive) shows ChartHtml, HtmlFragment and DigitPad, by convention and with
 // no package reference: the kernel looks for an attribute *named* TypeFormatterSourceAttribute with a
 // FormatterSourceType property; the source's CreateTypeFormatters() returns objects with MimeType and
 // Format(object, TextWriter).
@@ -23,9 +23,9 @@ internal sealed class KernelFormatter(string mimeType)
 
     public bool Format(object instance, TextWriter writer)
     {
-        if (instance is not (ChartHtml or HtmlFragment)) return false;
-        writer.Write(MimeType != "text/html" ? instance.ToString()
-            : instance is ChartHtml chart ? chart.Html : ((HtmlFragment)instance).Html);
+        string? html = instance switch { ChartHtml c => c.Html, HtmlFragment f => f.Html, Handwriting.DigitPad p => p.Html, _ => null };
+        if (html is null) return false;
+        writer.Write(MimeType != "text/html" ? instance.ToString() : html);
         return true;
     }
 }

@@ -2,8 +2,8 @@ using System.Reflection;
 
 namespace MnistLeNet.Native;
 
-/// <summary>The TorchSharp and libtorch versions this library was built with: the
-/// <c>TorchSharpVersion</c> and <c>LibTorchVersion</c> properties of <c>Directory.Packages.props</c>.</summary>
+/// <summary>The TorchSharp, libtorch and SkiaSharp versions this library was built with: the
+/// <c>TorchSharpVersion</c>, <c>LibTorchVersion</c> and <c>SkiaSharpVersion</c> properties of <c>Directory.Packages.props</c>.</summary>
 public static class PackageVersions
 {
     /// <summary>The TorchSharp packages' version (also written in the notebooks' <c>#r</c> lines).</summary>
@@ -11,6 +11,9 @@ public static class PackageVersions
 
     /// <summary>The libtorch version TorchSharp is built on.</summary>
     public static string LibTorch { get; } = Read("LibTorchVersion");
+
+    /// <summary>The SkiaSharp packages' version (also written in notebook 6's <c>#r</c> line for its Linux native library).</summary>
+    public static string SkiaSharp { get; } = Read("SkiaSharpVersion");
 
     static string Read(string key) =>
         typeof(PackageVersions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

@@ -56,6 +56,7 @@ public static class TorchRuntime
     internal static TorchRuntimeInfo Load(OSPlatform os, Action<DeviceType> initializeDevice)
     {
         bool linux = os == OSPlatform.Linux;
+        if (linux) LargeAllocations.ReturnToSystem();
         var fix = linux ? LibTorchSharpFix.ApplyIfNeeded(LibTorchSharpFolders()) : new LibTorchSharpFixResult(false, []);
         var nativeDir = linux ? PreloadDirectory() : null;
         if (nativeDir is not null)

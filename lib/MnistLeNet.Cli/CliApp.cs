@@ -20,7 +20,7 @@ public static class CliApp
 
         Commands:
           train     Train LeNet on MNIST, save it, then predict the first test image.
-                    [--recipe classic|fast] [--epochs N] [--batch-size N] [--lr X]
+                    [--recipe classic|fast|speedrun] [--epochs N] [--batch-size N] [--lr X]
                     [--device auto|cpu|cuda] [--threads N] [--seed N] [--limit N]
                     [--data DIR] [--out FILE] [--json]
                     [--resume CHECKPOINT] continues a stopped run (same recipe; --out, --data,
@@ -37,6 +37,7 @@ public static class CliApp
           info      Show the TorchSharp runtime: version, native fixes, devices.
 
         Defaults: --recipe classic (the tutorial: 5 epochs, batch 10, SGD momentum, lr 0.001),
+        --recipe speedrun stops when the test accuracy reaches 99% (a benchmark convention),
         --data the repository's data/mnist, --out mnist.dat, --device auto.
         --json prints one JSON object as the last line (NaN or infinite numbers are written
         as null and listed in its "non_finite" field); predict --image --json prints one JSON
@@ -134,7 +135,7 @@ public static class CliApp
             switch (e)
             {
                 case BatchProgress p: progress.Show(p.BatchesDone, p.BatchCount, $"epoch {p.Epoch}/{options.Epochs}"); break;
-                case BatchLogged or EpochCompleted: progress.Clear(); stdout.WriteLine(e); break;
+                case BatchLogged or EpochCompleted or TestChecked or TargetReached: progress.Clear(); stdout.WriteLine(e); break;
             }
         }
         TrainingHistory history;
@@ -151,9 +152,11 @@ public static class CliApp
             stderr.WriteLine($"To continue: mnist-lenet train --resume {checkpointPath} --out {output}" + (cl.String("data") is { } d ? $" --data {d}" : ""));
             return StopSignals.ExitCode;
         }
+        var secondsFromStart = SecondsFromProcessStart();
         progress.Clear();
 
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
+        stdout.WriteLine($"trained on {history.TrainImages} images; training ended {secondsFromStart:F2} s after the process started");
         // The model and its chart are replaced together, or not at all.
         var chart = TrainingCurves.Chart(history, options.Epochs);
         try
@@ -190,6 +193,10 @@ public static class CliApp
                 model = Path.GetFullPath(output),
                 training_chart = trainingChart,
                 first_test_image = new { label = first.Label, predicted = first.Predicted, probability = numbers.Number("first_test_image.probability", first.Confidence) },
+                train_images = history.TrainImages,
+                seconds_from_process_start = Math.Round(secondsFromStart, 3),
+                target_accuracy = options.StopAt?.TargetAccuracy,
+                reached_target = options.StopAt is { } stopAt ? stopAt.Reached(history.TrainImages, history.FinalAccuracy) : (bool?)null,
                 non_finite = numbers.NonFinite,
             });
         }
@@ -199,7 +206,7 @@ public static class CliApp
     /// <summary>The recipe from --recipe, changed by the other options.</summary>
     static TrainingOptions RecipeOptions(CommandLine cl)
     {
-        var recipe = cl.Choice("recipe", "classic", "classic", "fast");
+        var recipe = cl.Choice("recipe", "classic", "classic", "fast", "speedrun");
         var defaults = TrainingOptions.ForRecipe(recipe);
         return (defaults with
         {
@@ -221,6 +228,13 @@ public static class CliApp
             return Environment.ProcessorCount;
         }
         return threads;
+    }
+
+    /// <summary>Seconds since this process started (the runtime's start-up included).</summary>
+    static double SecondsFromProcessStart()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return (DateTime.UtcNow - self.StartTime.ToUniversalTime()).TotalSeconds;
     }
 
     static readonly string[] RecipeOptionNames = ["recipe", "epochs", "batch-size", "lr", "seed", "limit"];

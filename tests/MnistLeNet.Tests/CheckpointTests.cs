@@ -7,6 +7,11 @@ public class CheckpointTests
 {
     static readonly TrainingOptions Classic = TrainingOptions.Classic with { Epochs = 2, TrainLimit = 200, LogEvery = 5 };
     static readonly TrainingOptions FastOneCycle = TrainingOptions.Fast with { Epochs = 2, TrainLimit = 640, LogEvery = 3, Schedule = ScheduleKind.OneCycle, LearningRate = 0.01 };
+    /// <summary>Standardised inputs, warm-up + cosine, a budget that ends inside epoch 2, and checks that never stop it.</summary>
+    static readonly TrainingOptions Speedrun = TrainingOptions.Speedrun with
+    {
+        TrainLimit = 640, ImageBudget = 1000, LogEvery = 3, StopAt = new EarlyStop(1.0, FromImages: 200, EveryImages: 200),
+    };
 
     /// <summary>The weights and the per-epoch results, everything a run produces.</summary>
     sealed record Outcome(float[] Weights, double[] Results);
@@ -20,9 +25,11 @@ public class CheckpointTests
     [InlineData("classic", 2, 13)]
     [InlineData("fast", 1, 4)]
     [InlineData("fast", 2, 0)]
+    [InlineData("speedrun", 1, 5)]
+    [InlineData("speedrun", 2, 3)]
     public void A_run_stopped_and_resumed_ends_bitwise_equal_to_an_uninterrupted_run(string recipe, int stopEpoch, int stopBatch)
     {
-        var options = recipe == "classic" ? Classic : FastOneCycle;
+        var options = recipe switch { "classic" => Classic, "fast" => FastOneCycle, _ => Speedrun };
         using var test = Mnist.Test.Take(200);
         using var dir = new TempDir();
 

@@ -34,6 +34,9 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
     /// <summary>Moves every batch to this device as it is produced (default: where the data is).</summary>
     public Device? Device { get; set; }
 
+    /// <summary>Standardises every batch's images as it is produced (default: none, pixels stay 0..1).</summary>
+    public Standardization? Standardization { get; set; }
+
     /// <summary>
     /// The shuffling generator's state. Read before a pass, it lets a later loader replay that pass's
     /// order exactly (setting it back is how an interrupted training run resumes).
@@ -67,6 +70,7 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
                 using var index = order.narrow(0, start, size);
                 batch = new Batch(Dataset.Images.index_select(0, index), Dataset.Labels.index_select(0, index));
             }
+            if (Standardization is not null) batch = Standardized(batch, Standardization);
             if (Device is not null) batch = MoveTo(batch, Device);
             try { yield return batch; }
             finally { batch.Dispose(); }
@@ -79,6 +83,13 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
         var moved = new Batch(batch.Images.to(device), batch.Labels.to(device));
         batch.Dispose();
         return moved;
+    }
+
+    static Batch Standardized(Batch batch, Standardization standardization)
+    {
+        var standardized = new Batch(standardization.Apply(batch.Images), batch.Labels);
+        batch.Images.Dispose(); // the labels live on in the new batch
+        return standardized;
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

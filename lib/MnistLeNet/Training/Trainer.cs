@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MnistLeNet.Data;
+using MnistLeNet.Model;
 using MnistLeNet.Prediction;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -29,6 +30,8 @@ public sealed class Trainer
     {
         Options = options.Validated();
         Device = device ?? DeviceChoice.Resolve("auto");
+        if (Options.Standardize is not null && model is not LeNet)
+            throw new ArgumentException("a recipe with input standardisation needs a LeNet: the standardisation is folded into its conv1 when training ends", nameof(model));
         Model = model;
         Model.to(Device);
     }
@@ -61,68 +64,113 @@ public sealed class Trainer
         torch.manual_seed(Options.Seed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, NotebookKernel.CellCancellation);
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
-        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed);
+        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Standardization = Options.Standardize };
+        long plannedImages = Options.PlannedImages(loader.Dataset.Count);
         using var optimizer = CreateOptimizer();
         var schedule = Options.Schedule == ScheduleKind.OneCycle
             ? optim.lr_scheduler.OneCycleLR(optimizer, Options.LearningRate, total_steps: Options.Epochs * loader.BatchCount)
             : null;
-        using var lossFn = nn.CrossEntropyLoss();
         var history = History = new TrainingHistory();
         var start = resumeFrom is null ? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []) : Restore(resumeFrom, loader, optimizer, schedule, history);
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
+        long imagesDone = history.TrainImages + start.EpochImages; // over the whole run
 
-        for (int epoch = start.Epoch; epoch <= Options.Epochs; epoch++)
+        try
         {
-            bool continuing = epoch == start.Epoch;
-            int batchId = continuing ? start.Batch : 0;
-            double lossSum = continuing ? start.EpochLossSum : 0;
-            int images = continuing ? start.EpochImages : 0;
-            double earlierSeconds = continuing ? start.EpochSeconds : 0;
-            using var epochShuffleState = loader.ShuffleState; // before the epoch draws its order
-            Model.train();
-            var clock = Stopwatch.StartNew();
-            foreach (var batch in loader.From(batchId))
+            for (int epoch = start.Epoch; epoch <= Options.Epochs && !Finished(history, plannedImages); epoch++)
             {
-                using (var scope = NewDisposeScope())
+                bool continuing = epoch == start.Epoch;
+                int batchId = continuing ? start.Batch : 0;
+                double lossSum = continuing ? start.EpochLossSum : 0;
+                int images = continuing ? start.EpochImages : 0;
+                double earlierSeconds = continuing ? start.EpochSeconds : 0;
+                Evaluation? targetReached = null;
+                using var epochShuffleState = loader.ShuffleState; // before the epoch draws its order
+                Model.train();
+                var clock = Stopwatch.StartNew();
+                foreach (var batch in loader.From(batchId))
                 {
-                    if (stop.IsCancellationRequested)
+                    using (var scope = NewDisposeScope())
                     {
-                        var saved = SaveCheckpoint(new(Options, epoch, batchId, lossSum, images, earlierSeconds + clock.Elapsed.TotalSeconds, [.. history.Epochs], [.. history.LoggedBatches]),
-                            epochShuffleState, optimizer);
-                        throw new TrainingStoppedException(epoch, batchId, loader.BatchCount, saved, stop.Token);
+                        if (stop.IsCancellationRequested)
+                        {
+                            var saved = SaveCheckpoint(new(Options, epoch, batchId, lossSum, images, earlierSeconds + clock.Elapsed.TotalSeconds, [.. history.Epochs], [.. history.LoggedBatches]),
+                                epochShuffleState, optimizer);
+                            throw new TrainingStoppedException(epoch, batchId, loader.BatchCount, saved, stop.Token);
+                        }
+                        if (Options.Schedule == ScheduleKind.WarmupCosine)
+                            SetLearningRate(optimizer, WarmupCosine.At(Options.LearningRate, imagesDone, plannedImages));
+                        double value = Step(batch, optimizer, schedule, epoch, batchId);
+                        lossSum += value * batch.Size;
+                        images += batch.Size;
+                        imagesDone += batch.Size;
+                        if (batchId % Options.LogEvery == 0)
+                        {
+                            var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
+                            history.LoggedBatches.Add(logged);
+                            onEvent?.Invoke(logged);
+                        }
+                        batchId++;
+                        if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
+                            onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
+                        if (imagesDone >= plannedImages) break; // the budget ends inside this epoch
+                        // Early stopping: a test evaluation every so many images (the epoch's end has its own).
+                        if (batchId < loader.BatchCount && Options.StopAt is { } stopAt && stopAt.CheckDue(imagesDone - batch.Size, imagesDone))
+                        {
+                            var check = Validate(test, epoch, batchId);
+                            onEvent?.Invoke(new TestChecked(imagesDone, check.Accuracy, check.Loss));
+                            if (stopAt.Reached(imagesDone, check.Accuracy)) { targetReached = check; break; }
+                        }
                     }
-                    double value = Step(batch, lossFn, optimizer, schedule, epoch, batchId);
-                    lossSum += value * batch.Size;
-                    images += batch.Size;
-                    if (batchId % Options.LogEvery == 0)
-                    {
-                        var logged = new BatchLogged(epoch, batchId, loader.BatchCount, value);
-                        history.LoggedBatches.Add(logged);
-                        onEvent?.Invoke(logged);
-                    }
-                    batchId++;
-                    if (batchId % progressEvery == 0 || batchId == loader.BatchCount)
-                        onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
                 }
-            }
-            double seconds = earlierSeconds + clock.Elapsed.TotalSeconds;
+                double seconds = earlierSeconds + clock.Elapsed.TotalSeconds;
 
-            var validation = Evaluator.Evaluate(Model, test);
-            if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
-            var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
-            history.Epochs.Add(result);
-            using (var nextShuffleState = loader.ShuffleState)
-                SaveCheckpoint(new(Options, epoch + 1, 0, 0, 0, 0, [.. history.Epochs], [.. history.LoggedBatches]), nextShuffleState, optimizer);
-            onEvent?.Invoke(new EpochCompleted(result));
+                var validation = targetReached ?? Validate(test, epoch, batchId);
+                var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
+                history.Epochs.Add(result);
+                using (var nextShuffleState = loader.ShuffleState)
+                    SaveCheckpoint(new(Options, epoch + 1, 0, 0, 0, 0, [.. history.Epochs], [.. history.LoggedBatches]), nextShuffleState, optimizer);
+                onEvent?.Invoke(new EpochCompleted(result));
+                if (Options.StopAt?.Reached(imagesDone, result.TestAccuracy) == true)
+                    onEvent?.Invoke(new TargetReached(imagesDone, result.TestAccuracy));
+            }
+        }
+        finally
+        {
+            // However the run ends, the model handed back takes raw 0..1 images (checkpoints keep the training weights).
+            if (Options.Standardize is { } standardization) standardization.FoldInto(FirstLayer);
         }
         return history;
     }
 
+    /// <summary>Whether the run has nothing left to do: its images are done, or it reached its target.</summary>
+    bool Finished(TrainingHistory history, long plannedImages) =>
+        history.TrainImages >= plannedImages ||
+        history.Epochs.Count > 0 && Options.StopAt?.Reached(history.TrainImages, history.Epochs[^1].TestAccuracy) == true;
+
+    /// <summary>Test accuracy and loss now, of the model as it will be handed back (standardisation folded in).</summary>
+    Evaluation Validate(MnistDataset test, int epoch, int batchId)
+    {
+        Evaluation validation;
+        using (Options.Standardize?.FoldedInto(FirstLayer))
+            validation = Evaluator.Evaluate(Model, test);
+        if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
+        return validation;
+    }
+
+    /// <summary>The layer a standardisation is folded into (the constructor checked that there is one).</summary>
+    Conv2d FirstLayer => ((LeNet)Model).conv1;
+
+    static void SetLearningRate(OptimizerHelper optimizer, double learningRate)
+    {
+        foreach (var group in ((optim.Optimizer)optimizer).ParamGroups) group.LearningRate = learningRate;
+    }
+
     /// <summary>One optimisation step on one batch; returns the batch's loss (checked before the weights change).</summary>
-    double Step(Batch batch, nn.Module<Tensor, Tensor, Tensor> lossFn, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
+    double Step(Batch batch, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
     {
         var logits = Model.call(batch.Images.to(Device));
-        var loss = lossFn.call(logits, batch.Labels.to(Device));
+        var loss = nn.functional.cross_entropy(logits, batch.Labels.to(Device), label_smoothing: Options.LabelSmoothing);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);
         optimizer.zero_grad();
@@ -153,7 +201,8 @@ public sealed class Trainer
 
     OptimizerHelper CreateOptimizer() => Options.Optimizer switch
     {
-        OptimizerKind.SgdMomentum => optim.SGD(Model.parameters(), Options.LearningRate, momentum: Options.Momentum),
+        OptimizerKind.SgdMomentum => optim.SGD(Model.parameters(), Options.LearningRate, momentum: Options.Momentum,
+            weight_decay: Options.WeightDecay, nesterov: Options.Nesterov),
         OptimizerKind.Adam => optim.Adam(Model.parameters(), lr: Options.LearningRate),
         _ => throw new ArgumentOutOfRangeException(nameof(Options.Optimizer), Options.Optimizer, "unknown optimiser"),
     };

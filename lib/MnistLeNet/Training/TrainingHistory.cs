@@ -1,6 +1,7 @@
 namespace MnistLeNet.Training;
 
-/// <summary>What one epoch achieved: mean training loss, test loss and accuracy (0..1), and time taken.</summary>
+/// <summary>What one epoch achieved: mean training loss, test loss and accuracy (0..1), and time taken.
+/// An epoch cut short (by an image budget or an early stop) counts the images it did.</summary>
 public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double TrainSeconds, int TrainImages)
 {
     public double ImagesPerSecond => TrainImages / TrainSeconds;
@@ -27,11 +28,26 @@ public sealed record EpochCompleted(EpochResult Result) : TrainingEvent
     public override string ToString() => $"[validation] epoch {Result.Epoch}: accuracy/loss: {Result.TestAccuracy:F4}/{Result.TestLoss:F4}";
 }
 
+/// <summary>A test evaluation inside an epoch, for a recipe with <see cref="TrainingOptions.StopAt"/>.</summary>
+public sealed record TestChecked(long Images, double TestAccuracy, double TestLoss) : TrainingEvent
+{
+    public override string ToString() => $"[check] after {Images} images: accuracy/loss: {TestAccuracy:F4}/{TestLoss:F4}";
+}
+
+/// <summary>A test evaluation reached <see cref="TrainingOptions.StopAt"/>'s target: training stops here.</summary>
+public sealed record TargetReached(long Images, double TestAccuracy) : TrainingEvent
+{
+    public override string ToString() => $"target reached: test accuracy {TestAccuracy:F4} after {Images} training images";
+}
+
 /// <summary>The results of a training run, one entry per epoch, plus every logged batch loss.</summary>
 public sealed class TrainingHistory
 {
     public List<EpochResult> Epochs { get; } = [];
     public List<BatchLogged> LoggedBatches { get; } = [];
+
+    /// <summary>Training images processed in all.</summary>
+    public long TrainImages => Epochs.Sum(e => (long)e.TrainImages);
 
     public double FinalAccuracy => Epochs.Count == 0 ? double.NaN : Epochs[^1].TestAccuracy;
 

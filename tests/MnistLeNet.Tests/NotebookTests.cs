@@ -124,6 +124,8 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.InRange(double.Parse(accuracies.Groups[1].Value, CultureInfo.InvariantCulture), 0, 20);
         Assert.InRange(double.Parse(accuracies.Groups[2].Value, CultureInfo.InvariantCulture), 50, 100);
         Assert.Contains("fast recipe:", text);
+        Assert.Contains("the budget of 10,000 images is used up", text);                // the speedrun, shortened
+        Assert.Contains("test accuracy on raw images:", text);
 
         Assert.Contains("equal scores:    loss 2.3026", run.SolutionText("4.1"));
         Assert.Contains("sure and wrong:  loss 4.6052", run.SolutionText("4.1"));

@@ -53,31 +53,53 @@ public sealed class MnistDataset : IDisposable
     /// </summary>
     public static MnistDataset Load(MnistSplit split, string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
-        dataDir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir ?? MnistFiles.DefaultDirectory()));
+        var folder = FullPath(dataDir);
+        return Share(split, folder, () =>
+        {
+            if (download) MnistDownloader.EnsurePresent(folder, offlineMirror);
+            return ReadFiles(split, folder);
+        });
+    }
+
+    /// <summary>Both splits (see <see cref="Load"/>). When they are read for the first time, the test files are
+    /// read on a second thread while the training files are read. Only the files: torch is called from the
+    /// caller's thread alone (a thread that runs torch operations gets its own pool of OpenMP workers, and with
+    /// more workers than cores they stop waiting for work actively, which halved two-thread training speed).</summary>
+    public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
+    {
+        var folder = FullPath(dataDir);
+        if (Loaded.TryGetValue((MnistSplit.Train, folder), out var train) && Loaded.TryGetValue((MnistSplit.Test, folder), out var test))
+            return (train, test);
+        if (download) MnistDownloader.EnsurePresent(folder, offlineMirror);
+        var testFiles = Task.Run(() => ReadFiles(MnistSplit.Test, folder));
+        return (Share(MnistSplit.Train, folder, () => ReadFiles(MnistSplit.Train, folder)),
+                Share(MnistSplit.Test, folder, () => testFiles.GetAwaiter().GetResult()));
+    }
+
+    static string FullPath(string? dataDir) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir ?? MnistFiles.DefaultDirectory()));
+
+    /// <summary>The split's two files, read and verified (no torch involved).</summary>
+    static (byte[] Images, byte[] Labels) ReadFiles(MnistSplit split, string dataDir)
+    {
+        var (imageFile, labelFile) = MnistFiles.For(split);
+        return (imageFile.ReadAndVerify(Path.Combine(dataDir, imageFile.FileName)).Data,
+                labelFile.ReadAndVerify(Path.Combine(dataDir, labelFile.FileName)).Data);
+    }
+
+    /// <summary>The shared dataset of this split and folder, made from <paramref name="read"/>'s bytes the first time.</summary>
+    static MnistDataset Share(MnistSplit split, string dataDir, Func<(byte[] Images, byte[] Labels)> read)
+    {
         lock (LoadLocks[split])
         {
             if (Loaded.TryGetValue((split, dataDir), out var loaded)) return loaded;
-            if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
-            var (imageFile, labelFile) = MnistFiles.For(split);
-            var images = imageFile.ReadAndVerify(Path.Combine(dataDir, imageFile.FileName));
-            var labels = labelFile.ReadAndVerify(Path.Combine(dataDir, labelFile.FileName));
-            var dataset = FromBytes(split, images.Data, labels.Data);
+            var (images, labels) = read();
+            var dataset = FromBytes(split, images, labels);
             dataset._shared = true;
             dataset.Images.DetachFromDisposeScope(); // a caller's dispose scope must not free what everyone shares
             dataset.Labels.DetachFromDisposeScope();
             Loaded[(split, dataDir)] = dataset;
             return dataset;
         }
-    }
-
-    /// <summary>Both splits (see <see cref="Load"/>); when they are read for the first time, the test set loads on a second thread while the training set loads.</summary>
-    public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
-    {
-        dataDir ??= MnistFiles.DefaultDirectory();
-        if (download) MnistDownloader.EnsurePresent(dataDir, offlineMirror);
-        var test = Task.Run(() => Load(MnistSplit.Test, dataDir, download: false));
-        var train = Load(MnistSplit.Train, dataDir, download: false);
-        return (train, test.GetAwaiter().GetResult());
     }
 
     /// <summary>Builds a dataset from raw IDX bodies: 784 bytes per image, one byte per label.</summary>

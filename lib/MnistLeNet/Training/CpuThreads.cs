@@ -17,6 +17,9 @@ public static class CpuThreads
     /// <summary>All cores but one, at least 1 and at most 4 (LeNet gains nothing from more).</summary>
     public static int Default => Math.Clamp(Environment.ProcessorCount - 1, 1, 4);
 
+    /// <summary>Every core, at most 4: for a race (<see cref="TrainingOptions.Speedrun"/>), which has the machine to itself.</summary>
+    public static int All => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>Sets torch's thread count to <paramref name="threads"/> until the result is disposed,
     /// which restores the previous count.</summary>
     public static IDisposable Use(int threads)

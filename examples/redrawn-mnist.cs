@@ -37,7 +37,7 @@ foreach (var centre in new[] { true, false })
 {
     using var images = from_array(inputs[centre]).reshape(count, 1, 28, 28);
     var probabilities = Predictor.Probabilities(model, images);
-    int correct = Enumerable.Range(0, count).Count(i => Array.IndexOf(probabilities[i], probabilities[i].Max()) == test.LabelBytes[i]);
+    int correct = Enumerable.Range(0, count).Count(i => Array.IndexOf(probabilities[i], probabilities[i].Max()) == test.Labels.data<long>()[i]);
     Console.WriteLine($"redrawn files, {(centre ? "centre of mass centred" : "box in the middle, not centred")}: accuracy {(double)correct / count:P2} ({correct:N0}/{count:N0})");
 }
 

@@ -15,7 +15,7 @@ int epochs = args is ["--epochs", var n] ? int.Parse(n) : 5;
 // 1 · data
 using var train = MnistDataset.Load(MnistSplit.Train);
 using var test = MnistDataset.Load(MnistSplit.Test);
-Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test.LabelBytes[0]}");
+Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test.Labels.data<long>()[0]}");
 
 // 3 · the model
 var options = TrainingOptions.Classic with { Epochs = epochs };
@@ -23,7 +23,7 @@ using var model = options.CreateModel();
 Console.WriteLine(ModelSummary.Format(ModelSummary.Of(model)));
 
 // 4 · training (notebook 4 writes this loop out; Trainer runs the same loop)
-Console.WriteLine(RecipeDescription.Describe(options));
+Console.WriteLine(options.Describe());
 var trainer = new Trainer(model, options, DeviceChoice.Resolve("auto"));
 var history = trainer.Fit(train, test, e => { if (e is BatchLogged or EpochCompleted) Console.WriteLine(e); });
 ModelFile.Save(model, "mnist.dat");

@@ -121,7 +121,7 @@ public static class CliApp
         using var signals = new StopSignals(stderr);
 
         stdout.WriteLine($"device: {device.type.ToString().ToLowerInvariant()}, threads: {options.ThreadCount}");
-        stdout.WriteLine(RecipeDescription.Describe(options));
+        stdout.WriteLine(options.Describe());
         var (train, test) = MnistDataset.LoadTrainAndTest(dataDir);
         using var trainSet = train;
         using var testSet = test;

@@ -38,7 +38,7 @@ public class ChartTests
     public void Digits_make_one_cell_per_image_with_its_caption()
     {
         var images = Enumerable.Range(0, 10).Select(Mnist.Test.Pixels).ToArray();
-        var titles = Enumerable.Range(0, 10).Select(i => $"label {Mnist.Test.LabelBytes[i]}").ToArray();
+        var titles = Enumerable.Range(0, 10).Select(i => $"label {Mnist.Test.Labels.data<long>()[i]}").ToArray();
         var fig = Figure(Plots.Digits(images, titles, columns: 4));
         var traces = fig.GetProperty("data").EnumerateArray().ToArray();
         Assert.Equal(12, traces.Length); // 3 rows of 4; the last two cells empty

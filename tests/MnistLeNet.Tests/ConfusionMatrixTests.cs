@@ -29,7 +29,7 @@ public sealed class ConfusionMatrixTests(BrieflyTrainedModel trained) : IClassFi
         var mistakes = Mistakes.MostConfidentMistakes(_model, _test, 10);
         Assert.Equal(10, mistakes.Count);
         Assert.All(mistakes, m => Assert.NotEqual(m.Label, m.Predicted));
-        Assert.All(mistakes, m => Assert.Equal(_test.LabelBytes[m.Index], m.Label));
+        Assert.All(mistakes, m => Assert.Equal(_test.Labels.data<long>()[m.Index], m.Label));
         Assert.Equal(mistakes.Select(m => m.Confidence).OrderDescending(), mistakes.Select(m => m.Confidence));
         var again = Predictor.Predict(_model, _test, mistakes[0].Index);
         Assert.Equal(again.Predicted, mistakes[0].Predicted);

@@ -56,7 +56,7 @@ public class InferenceTests
             Assert.False(is_grad_enabled());
             firsts.Add(batch.FirstIndex);
             images += batch.Logits.shape[0];
-            Assert.Equal(data.LabelBytes[batch.FirstIndex], batch.Labels[0].item<long>());
+            Assert.Equal(data.Labels.data<long>()[batch.FirstIndex], batch.Labels[0].item<long>());
         }
         Assert.Equal([0, 250, 500], firsts);
         Assert.Equal(600, images);

@@ -115,8 +115,8 @@ public class LoadTrainAndTestTests
         {
             Assert.Equal(MnistSplit.Train, train.Split);
             Assert.Equal(MnistSplit.Test, test.Split);
-            Assert.Equal(Mnist.Train.LabelBytes, train.LabelBytes);
-            Assert.Equal(Mnist.Test.LabelBytes, test.LabelBytes);
+            Assert.Equal(Mnist.Train.Labels.data<long>().ToArray(), train.Labels.data<long>().ToArray());
+            Assert.Equal(Mnist.Test.Labels.data<long>().ToArray(), test.Labels.data<long>().ToArray());
             Assert.True(test.Images.equal(Mnist.Test.Images).all().item<bool>());
         }
     }

@@ -175,10 +175,10 @@ public class SpeedrunTests
     public void Speedrun_is_a_recipe_and_describes_its_tricks()
     {
         Assert.Equal(TrainingOptions.Speedrun, TrainingOptions.ForRecipe("speedrun"));
-        var description = RecipeDescription.Describe(TrainingOptions.Speedrun);
+        var description = TrainingOptions.Speedrun.Describe();
         foreach (var part in new[] { "Nesterov", "weight decay 0.0005", "label smoothing 0.1", "standardised", "warm-up + cosine", "100000 images", "99.0" })
             Assert.Contains(part, description);
-        Assert.DoesNotContain("standardised", RecipeDescription.Describe(TrainingOptions.Fast));
+        Assert.DoesNotContain("standardised", TrainingOptions.Fast.Describe());
     }
 
     [Theory]

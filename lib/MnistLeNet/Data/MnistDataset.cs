@@ -23,26 +23,23 @@ public sealed class MnistDataset : IDisposable
     /// <summary>float32 [N,1,28,28], values in [0,1].</summary>
     public Tensor Images { get; }
 
-    /// <summary>int64 [N], values 0..9.</summary>
+    /// <summary>int64 [N], values 0..9. Read them as numbers with <c>Labels.data&lt;long&gt;()</c>.</summary>
     public Tensor Labels { get; }
 
-    /// <summary>The labels as plain bytes (handy for counting without touching tensors).</summary>
-    public byte[] LabelBytes { get; }
-
     public MnistSplit Split { get; }
-    public int Count => LabelBytes.Length;
+    public int Count { get; }
 
     bool _shared;
 
     static readonly ConcurrentDictionary<(MnistSplit, string), MnistDataset> Loaded = new();
     static readonly Dictionary<MnistSplit, object> LoadLocks = new() { [MnistSplit.Train] = new(), [MnistSplit.Test] = new() };
 
-    MnistDataset(MnistSplit split, Tensor images, Tensor labels, byte[] labelBytes)
+    MnistDataset(MnistSplit split, Tensor images, Tensor labels)
     {
         Split = split;
         Images = images;
         Labels = labels;
-        LabelBytes = labelBytes;
+        Count = (int)labels.size(0);
     }
 
     /// <summary>
@@ -116,7 +113,7 @@ public sealed class MnistDataset : IDisposable
         var images = raw.to_type(ScalarType.Float32).div_(255f);
         using var rawLabels = torch.tensor(labelBytes, [n], ScalarType.Byte);
         var labels = rawLabels.to_type(ScalarType.Int64);
-        return new MnistDataset(split, images, labels, labelBytes);
+        return new MnistDataset(split, images, labels);
     }
 
     /// <summary>One sample: image [1,28,28] and its label. The caller owns (and disposes) the image.</summary>
@@ -127,7 +124,7 @@ public sealed class MnistDataset : IDisposable
             if (index < 0 || index >= Count)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"the {Split} set has {Count} images (0..{Count - 1})");
             using var view = Images[index];
-            return (view.clone(), LabelBytes[index]);
+            return (view.clone(), (int)Labels.data<long>()[index]);
         }
     }
 
@@ -154,7 +151,7 @@ public sealed class MnistDataset : IDisposable
     public int[] ClassCounts()
     {
         var counts = new int[NumClasses];
-        foreach (var label in LabelBytes) counts[label]++;
+        foreach (var label in Labels.data<long>()) counts[label]++;
         return counts;
     }
 
@@ -166,7 +163,7 @@ public sealed class MnistDataset : IDisposable
     {
         if (count <= 0 || count > Count)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be 1..{Count}");
-        return new MnistDataset(Split, Images[..count], Labels[..count], LabelBytes[..count]);
+        return new MnistDataset(Split, Images[..count], Labels[..count]);
     }
 
     /// <summary>Frees the tensors of a dataset from <see cref="FromBytes"/> or <see cref="Take"/>; does nothing for the shared ones from <see cref="Load"/>.</summary>

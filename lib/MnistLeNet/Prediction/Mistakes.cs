@@ -15,13 +15,14 @@ public static class Mistakes
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var wrong = new List<ImagePrediction>();
+        var labels = data.Labels.data<long>();
         foreach (var batch in Inference.Batches(model, data))
         {
             var rows = Predictor.Rows(nn.functional.softmax(batch.Logits, dim: 1));
             for (int row = 0; row < rows.Length; row++)
             {
                 int index = batch.FirstIndex + row;
-                var prediction = new ImagePrediction(index, data.LabelBytes[index], rows[row]);
+                var prediction = new ImagePrediction(index, (int)labels[index], rows[row]);
                 if (!prediction.Correct) wrong.Add(prediction);
             }
         }

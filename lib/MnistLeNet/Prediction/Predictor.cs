@@ -38,7 +38,8 @@ public static class Predictor
                 throw new ArgumentOutOfRangeException(nameof(indices), i, $"the {data.Split} set has {data.Count} images (0..{data.Count - 1})");
         using var scope = NewDisposeScope();
         var rows = Probabilities(model, data.Images.index_select(0, tensor(indices.Select(i => (long)i).ToArray())));
-        return indices.Select((i, row) => new ImagePrediction(i, data.LabelBytes[i], rows[row])).ToList();
+        var labels = data.Labels.data<long>();
+        return indices.Select((i, row) => new ImagePrediction(i, (int)labels[i], rows[row])).ToList();
     }
 
     /// <summary>The rows of a [N,classes] probability tensor (any device) as plain arrays.</summary>

@@ -56,7 +56,7 @@ public sealed class Trainer
     public TrainingHistory Resume(Checkpoint checkpoint, MnistDataset train, MnistDataset test, Action<TrainingEvent>? onEvent = null, CancellationToken cancellation = default)
     {
         if (checkpoint.Options with { Threads = null } != Options with { Threads = null })
-            throw new ArgumentException($"the checkpoint is of another recipe ({RecipeDescription.Describe(checkpoint.Options)}) than this trainer's ({RecipeDescription.Describe(Options)})", nameof(checkpoint));
+            throw new ArgumentException($"the checkpoint is of another recipe ({checkpoint.Options.Describe()}) than this trainer's ({Options.Describe()})", nameof(checkpoint));
         return Run(train, test, onEvent, cancellation, checkpoint);
     }
 

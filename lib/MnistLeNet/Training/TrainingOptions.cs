@@ -1,3 +1,4 @@
+using System.Globalization;
 using MnistLeNet.Data;
 using MnistLeNet.Model;
 
@@ -35,7 +36,9 @@ public enum InitKind
 /// </summary>
 public sealed record TrainingOptions
 {
-    public string Recipe { get; init; } = "classic";
+    /// <summary>The recipe these options were made from: "classic" (also what <c>new TrainingOptions()</c> is), "fast"
+    /// or "speedrun". It stays when <c>with</c> changes a value; <see cref="Recipe"/> then says what changed.</summary>
+    public string BasedOn { get; init; } = "classic";
 
     // The model.
     public Activation Activation { get; init; } = Activation.Sigmoid;
@@ -92,7 +95,7 @@ public sealed record TrainingOptions
     /// <summary>ReLU LeNet, default init, Adam lr 0.001, batch 64.</summary>
     public static TrainingOptions Fast { get; } = new()
     {
-        Recipe = "fast", Activation = Activation.ReLU, Init = InitKind.Default,
+        BasedOn = "fast", Activation = Activation.ReLU, Init = InitKind.Default,
         Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, BatchSize = 64, LogEvery = 100,
     };
 
@@ -105,7 +108,7 @@ public sealed record TrainingOptions
     /// </summary>
     public static TrainingOptions Speedrun { get; } = new()
     {
-        Recipe = "speedrun", Activation = Activation.ReLU, Init = InitKind.Default,
+        BasedOn = "speedrun", Activation = Activation.ReLU, Init = InitKind.Default,
         BatchSize = 64, Standardize = Standardization.Mnist, LabelSmoothing = 0.1,
         Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.1, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
         Schedule = ScheduleKind.WarmupCosine, Epochs = 2, ImageBudget = 100_000, StopAt = EarlyStop.At99Percent,
@@ -121,6 +124,45 @@ public sealed record TrainingOptions
         _ => throw new ArgumentException($"unknown recipe '{name}' (expected classic, fast or speedrun)", nameof(name)),
     };
 
+    /// <summary>The recipe's name: <see cref="BasedOn"/>, and the hyperparameters (every settable property but the seed,
+    /// the threads and the logging) whose values differ from that recipe's, e.g. "classic (changed: Epochs)".
+    /// Another seed is another draw of the same recipe.</summary>
+    public string Recipe
+    {
+        get
+        {
+            var original = ForRecipe(BasedOn);
+            var changed = typeof(TrainingOptions).GetProperties()
+                .Where(p => p.CanWrite && p.Name is not (nameof(BasedOn) or nameof(Seed) or nameof(Threads) or nameof(LogEvery)))
+                .Where(p => !Equals(p.GetValue(this), p.GetValue(original)))
+                .Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+            return changed.Count == 0 ? BasedOn : $"{BasedOn} (changed: {string.Join(", ", changed)})";
+        }
+    }
+
+    /// <summary>A one-line, human-readable account of the recipe, printed before training.</summary>
+    public string Describe()
+    {
+        var optimizer = Optimizer == OptimizerKind.SgdMomentum ? $"SGD {(Nesterov ? "Nesterov " : "")}momentum {Momentum}" : "Adam";
+        var decay = WeightDecay > 0 ? $", weight decay {Number(WeightDecay)}" : "";
+        var init = Init == InitKind.Paddle ? "Paddle init" : "default init";
+        var inputs = Standardize is { } s ? $", inputs standardised ((x - {Number(s.Mean)}) / {Number(s.Std)})" : "";
+        var smoothing = LabelSmoothing > 0 ? $", label smoothing {Number(LabelSmoothing)}" : "";
+        var limit = TrainLimit is int n ? $", first {n} training images" : "";
+        var schedule = Schedule switch
+        {
+            ScheduleKind.OneCycle => " (one-cycle peak)",
+            ScheduleKind.WarmupCosine => " (peak of a warm-up + cosine schedule)",
+            _ => "",
+        };
+        var length = $"{Epochs} epoch{(Epochs == 1 ? "" : "s")}" + (ImageBudget is int budget ? $" or {budget} images" : "");
+        var stop = StopAt is { } s2 ? $", stops at {s2.TargetAccuracy:P1} test accuracy (checked every {s2.EveryImages} images from {s2.FromImages} on)" : "";
+        return $"recipe {Recipe}: {Activation.ToString().ToLowerInvariant()} LeNet, {init}{inputs}, {optimizer}{decay}, lr {LearningRate}{schedule}{smoothing}, " +
+               $"batch {BatchSize}, {length}{(Shuffle ? ", shuffled" : "")}, seed {Seed}{limit}{stop}";
+    }
+
+    static string Number(double x) => x.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>How many images a run over <paramref name="trainImages"/> training images will see:
     /// <see cref="Epochs"/> passes, or <see cref="ImageBudget"/> if that is fewer.</summary>
     public long PlannedImages(int trainImages) => Math.Min((long)Epochs * trainImages, ImageBudget ?? long.MaxValue);
@@ -134,6 +176,7 @@ public sealed record TrainingOptions
     /// <summary>Checks every value, naming the first bad one.</summary>
     public TrainingOptions Validated()
     {
+        if (BasedOn is not ("classic" or "fast" or "speedrun")) throw new ArgumentOutOfRangeException(nameof(BasedOn), BasedOn, "must be classic, fast or speedrun");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be at least 1");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be at least 1");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
@@ -157,7 +200,7 @@ public sealed record TrainingOptions
     public LeNet CreateModel()
     {
         TorchSharp.torch.manual_seed(Seed);
-        var model = new LeNet(MnistLeNet.Data.MnistDataset.NumClasses, Activation);
+        var model = new LeNet(MnistDataset.NumClasses, Activation);
         if (Init == InitKind.Paddle) PaddleInit.Apply(model);
         return model;
     }

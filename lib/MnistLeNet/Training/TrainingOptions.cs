@@ -125,7 +125,7 @@ public sealed record TrainingOptions
     };
 
     /// <summary>The recipe's name: <see cref="BasedOn"/>, and the hyperparameters (every settable property but the seed,
-    /// the threads and the logging) whose values differ from that recipe's, e.g. "classic (changed: Epochs)".
+    /// the threads, the logging and the conv3 trick) whose values differ from that recipe's, e.g. "classic (changed: Epochs)".
     /// Another seed is another draw of the same recipe.</summary>
     public string Recipe
     {
@@ -133,7 +133,7 @@ public sealed record TrainingOptions
         {
             var original = ForRecipe(BasedOn);
             var changed = typeof(TrainingOptions).GetProperties()
-                .Where(p => p.CanWrite && p.Name is not (nameof(BasedOn) or nameof(Seed) or nameof(Threads) or nameof(LogEvery)))
+                .Where(p => p.CanWrite && p.Name is not (nameof(BasedOn) or nameof(Seed) or nameof(Threads) or nameof(LogEvery) or nameof(Conv3AsMatrixProduct)))
                 .Where(p => !Equals(p.GetValue(this), p.GetValue(original)))
                 .Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
             return changed.Count == 0 ? BasedOn : $"{BasedOn} (changed: {string.Join(", ", changed)})";

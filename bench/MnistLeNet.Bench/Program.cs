@@ -11,8 +11,9 @@ using MnistLeNet.Training;
 //        mnist-lenet-bench --time-to-99 [--seed N]   (internal: one fresh-process measurement)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-var info = TorchRuntime.Initialize(); // once, before anything touches torch
 var dataDir = MnistFiles.DefaultDirectory();
+MnistDataset.Prefetch(dataDir);       // the files are read while libtorch loads, as in the CLI's train
+var info = TorchRuntime.Initialize(); // once, before anything touches torch
 
 // "Time to 99% from process start" needs a process of its own. The speedrun recipe stops at the first
 // periodic test evaluation that reaches 99% (a benchmark convention, see EarlyStop); each round uses its own seed.
@@ -64,18 +65,18 @@ for (int round = 1; round <= rounds; round++)
         }
         Console.WriteLine($"  round {round}/{rounds}, train {key}: {ours:F0}{vs} images/s");
     }
-// The speedrun's step on every core, with and without its hidden trick (conv3 as a matrix product): the trick's gain.
+// The speedrun's step on every core, with and without its hidden speed tricks (FastTrainingForward): their gain.
 var speedrunStep = TrainingOptions.Speedrun with { StopAt = null };
 var speedrunRuns = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
 for (int round = 1; round <= rounds; round++)
-    foreach (var conv3AsMatrixProduct in new[] { false, true })
+    foreach (var fastForward in new[] { false, true })
     {
-        var ours = Measurements.TrainImagesPerSecond(train, testSubset, speedrunStep with { Conv3AsMatrixProduct = conv3AsMatrixProduct }, speedrunStep.ThreadCount, fastLimit);
-        speedrunRuns[conv3AsMatrixProduct].Add(ours);
-        Console.WriteLine($"  round {round}/{rounds}, train speedrun, {speedrunStep.ThreadCount} threads, conv3 as a matrix product: {conv3AsMatrixProduct}: {ours:F0} images/s");
+        var ours = Measurements.TrainImagesPerSecond(train, testSubset, speedrunStep with { FastTrainingForward = fastForward }, speedrunStep.ThreadCount, fastLimit);
+        speedrunRuns[fastForward].Add(ours);
+        Console.WriteLine($"  round {round}/{rounds}, train speedrun, {speedrunStep.ThreadCount} threads, speed tricks: {fastForward}: {ours:F0} images/s");
     }
-foreach (var conv3AsMatrixProduct in new[] { false, true })
-    report.Add($"train speedrun {speedrunStep.ThreadCount} threads, conv3 {(conv3AsMatrixProduct ? "as a matrix product" : "a convolution")} (images/s)", Median(speedrunRuns[conv3AsMatrixProduct]));
+foreach (var fastForward in new[] { false, true })
+    report.Add($"train speedrun {speedrunStep.ThreadCount} threads, {(fastForward ? "with" : "without")} its speed tricks (images/s)", Median(speedrunRuns[fastForward]));
 
 double? PeerMedian(string key, string field) =>
     peerMissing is null ? Median(peerRuns[key].Select(r => (double)r[field]!)) : null;
@@ -145,7 +146,7 @@ var json = JsonSerializer.Serialize(new
     rounds,
     results = report.Rows,
     project_train_images_per_s_per_round = ourRuns,
-    speedrun_step_images_per_s_per_round = speedrunRuns.ToDictionary(r => r.Key ? "conv3_as_matrix_product" : "conv3_convolution", r => r.Value),
+    speedrun_step_images_per_s_per_round = speedrunRuns.ToDictionary(r => r.Key ? "speed_tricks" : "plain", r => r.Value),
     time_to_99_seconds_per_round = times99,
     time_to_99_images_per_round = images99,
     speedrun_budget_accuracy_per_seed = budgetAccuracies,

@@ -63,17 +63,27 @@ public static class CliApp
                 (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
-            var runtime = args[0] is "train" or "evaluate" or "predict" or "pad" or "info" ? initializeTorch() : null;
             var rest = args[1..];
+            var cl = args[0] switch
+            {
+                "train" => Parse("train", rest, ["recipe", "epochs", "batch-size", "lr", "device", "threads", "seed", "limit", "data", "out", "resume"]),
+                "evaluate" => Parse("evaluate", rest, ["model", "data", "device"]),
+                "predict" => Parse("predict", rest, ["model", "index", "data"], lists: ["image"]),
+                "pad" => Parse("pad", rest, ["model", "out"], json: false),
+                "download" => Parse("download", rest, ["data", "mirror"], json: false),
+                "info" => Parse("info", rest, [], json: false),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+            if (args[0] == "train") MnistDataset.Prefetch(cl.String("data")); // the files are read while libtorch loads
+            var runtime = args[0] is "download" ? null : initializeTorch();
             return args[0] switch
             {
-                "train" => Train(Parse("train", rest, ["recipe", "epochs", "batch-size", "lr", "device", "threads", "seed", "limit", "data", "out", "resume"]), stdout, stderr),
-                "evaluate" => Evaluate(Parse("evaluate", rest, ["model", "data", "device"]), stdout),
-                "predict" => Predict(Parse("predict", rest, ["model", "index", "data"], lists: ["image"]), stdout, stderr),
-                "pad" => Pad(Parse("pad", rest, ["model", "out"], json: false), stdout),
-                "download" => Download(Parse("download", rest, ["data", "mirror"], json: false), stdout, stderr),
-                "info" => Info(Parse("info", rest, [], json: false), runtime!, stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
+                "train" => Train(cl, stdout, stderr),
+                "evaluate" => Evaluate(cl, stdout),
+                "predict" => Predict(cl, stdout, stderr),
+                "pad" => Pad(cl, stdout),
+                "download" => Download(cl, stdout, stderr),
+                _ => Info(cl, runtime!, stdout),
             };
         }
         catch (UsageException e)
@@ -100,7 +110,8 @@ public static class CliApp
         if (resumePath is not null && RecipeOptionNames.FirstOrDefault(cl.Has) is { } fixedByCheckpoint)
             throw new UsageException($"--{fixedByCheckpoint} cannot be combined with --resume: a resumed run keeps its recipe");
         var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
-        var options = (checkpoint?.Options ?? RecipeOptions(cl)) with { Threads = Threads(cl, stderr) ?? checkpoint?.Options.Threads };
+        var recipe = checkpoint?.Options ?? RecipeOptions(cl);
+        var options = recipe with { Threads = Threads(cl, stderr) ?? recipe.Threads };
         var deviceName = cl.Choice("device", "auto", "auto", "cpu", "cuda");
         var output = cl.String("out") ?? DefaultModelPath;
         if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--out needs a file name");

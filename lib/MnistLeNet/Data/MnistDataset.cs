@@ -32,6 +32,7 @@ public sealed class MnistDataset : IDisposable
     bool _shared;
 
     static readonly ConcurrentDictionary<(MnistSplit, string), MnistDataset> Loaded = new();
+    static readonly ConcurrentDictionary<(MnistSplit Split, string Folder), Task<(byte[] Images, byte[] Labels)>> Reading = new();
     static readonly Dictionary<MnistSplit, object> LoadLocks = new() { [MnistSplit.Train] = new(), [MnistSplit.Test] = new() };
 
     MnistDataset(MnistSplit split, Tensor images, Tensor labels)
@@ -58,19 +59,32 @@ public sealed class MnistDataset : IDisposable
         });
     }
 
-    /// <summary>Both splits (see <see cref="Load"/>). When they are read for the first time, the test files are
-    /// read on a second thread while the training files are read. Only the files: torch is called from the
-    /// caller's thread alone (a thread that runs torch operations gets its own pool of OpenMP workers, and with
-    /// more workers than cores they stop waiting for work actively, which halved two-thread training speed).</summary>
+    /// <summary>Both splits (see <see cref="Load"/>); when they are read for the first time, their files are read in parallel (<see cref="Prefetch"/>).</summary>
     public static (MnistDataset Train, MnistDataset Test) LoadTrainAndTest(string? dataDir = null, bool download = true, string? offlineMirror = null)
     {
         var folder = FullPath(dataDir);
-        if (Loaded.TryGetValue((MnistSplit.Train, folder), out var train) && Loaded.TryGetValue((MnistSplit.Test, folder), out var test))
-            return (train, test);
-        if (download) MnistDownloader.EnsurePresent(folder, offlineMirror);
-        var testFiles = Task.Run(() => ReadFiles(MnistSplit.Test, folder));
-        return (Share(MnistSplit.Train, folder, () => ReadFiles(MnistSplit.Train, folder)),
-                Share(MnistSplit.Test, folder, () => testFiles.GetAwaiter().GetResult()));
+        if (download && !(Loaded.ContainsKey((MnistSplit.Train, folder)) && Loaded.ContainsKey((MnistSplit.Test, folder))))
+            MnistDownloader.EnsurePresent(folder, offlineMirror);
+        Prefetch(folder);
+        return (Load(MnistSplit.Train, folder, download: false), Load(MnistSplit.Test, folder, download: false));
+    }
+
+    /// <summary>
+    /// Starts reading and verifying the files of both splits in <paramref name="dataDir"/>, each on a thread of its
+    /// own, and returns at once; the next <see cref="Load"/> of a split takes its bytes from there. It does nothing
+    /// for a split already loaded, or when a file is missing (<see cref="Load"/> then downloads it as usual).
+    /// Reading files involves no torch, so a program may call this before <c>TorchRuntime.Initialize</c>, letting
+    /// the two overlap. Only the files: the tensors are made by <see cref="Load"/> on the caller's thread, because a
+    /// thread that runs torch operations gets a pool of OpenMP workers of its own, and with more workers than cores
+    /// they stop waiting for work actively (this once halved the speed of two-thread training).
+    /// </summary>
+    public static void Prefetch(string? dataDir = null)
+    {
+        var folder = FullPath(dataDir);
+        if (!MnistFiles.All.All(f => File.Exists(Path.Combine(folder, f.FileName)))) return;
+        foreach (var split in new[] { MnistSplit.Train, MnistSplit.Test })
+            if (!Loaded.ContainsKey((split, folder)))
+                Reading.GetOrAdd((split, folder), key => Task.Run(() => ReadFiles(key.Split, key.Folder)));
     }
 
     static string FullPath(string? dataDir) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir ?? MnistFiles.DefaultDirectory()));
@@ -89,7 +103,7 @@ public sealed class MnistDataset : IDisposable
         lock (LoadLocks[split])
         {
             if (Loaded.TryGetValue((split, dataDir), out var loaded)) return loaded;
-            var (images, labels) = read();
+            var (images, labels) = Reading.TryRemove((split, dataDir), out var reading) ? reading.GetAwaiter().GetResult() : read();
             var dataset = FromBytes(split, images, labels);
             dataset._shared = true;
             dataset.Images.DetachFromDisposeScope(); // a caller's dispose scope must not free what everyone shares

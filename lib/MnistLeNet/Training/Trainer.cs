@@ -32,8 +32,8 @@ public sealed class Trainer
         Device = device ?? DeviceChoice.Resolve("auto");
         if (Options.Standardize is not null && model is not LeNet)
             throw new ArgumentException("a recipe with input standardisation needs a LeNet: the standardisation is folded into its conv1 when training ends", nameof(model));
-        if (Options.Conv3AsMatrixProduct && model is not LeNet)
-            throw new ArgumentException($"{nameof(TrainingOptions.Conv3AsMatrixProduct)} needs a LeNet (it computes LeNet's conv3 as a matrix product); set it to false for other models", nameof(model));
+        if (Options.FastTrainingForward && model is not LeNet)
+            throw new ArgumentException($"{nameof(TrainingOptions.FastTrainingForward)} needs a LeNet (its speed tricks are for LeNet's layers); set it to false for other models", nameof(model));
         Model = model;
         Model.to(Device);
     }
@@ -172,7 +172,7 @@ public sealed class Trainer
     double Step(Batch batch, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
     {
         var images = batch.Images.to(Device);
-        var logits = Options.Conv3AsMatrixProduct ? Conv3AsMatrixProduct.Forward((LeNet)Model, images) : Model.call(images);
+        var logits = Options.FastTrainingForward ? FastTrainingForward.Forward((LeNet)Model, images) : Model.call(images);
         var loss = nn.functional.cross_entropy(logits, batch.Labels.to(Device), label_smoothing: Options.LabelSmoothing);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);

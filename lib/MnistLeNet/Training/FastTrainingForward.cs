@@ -1,0 +1,44 @@
+using MnistLeNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MnistLeNet.Training;
+
+/// <summary>
+/// <see cref="LeNet.forward"/> for training on the CPU, with two speed tricks that change how libtorch computes,
+/// not what: the values agree with the plain model up to float rounding (tests compare outputs and gradients),
+/// and the README's benchmark measures the gain. For <see cref="TrainingOptions.Speedrun"/>
+/// (<see cref="TrainingOptions.FastTrainingForward"/>), kept out of the class learners read.
+/// <list type="bullet">
+/// <item>Channels-last memory: the images come in as a view whose strides say "channels last" (with one
+/// channel that is the same memory), so conv1, the ReLU, the pooling and conv2 run libtorch's channels-last
+/// kernels, which are faster for these shapes.</item>
+/// <item>conv3 as the matrix product it is: its 4×4 kernel covers its whole 4×4 input, so each of its 120
+/// outputs is the dot product of the flattened input with one flattened filter (notebook 3 shows the two are
+/// the same), and a matrix product is much faster than libtorch's convolution for this shape.</item>
+/// </list>
+/// </summary>
+internal static class FastTrainingForward
+{
+    public static Tensor Forward(LeNet m, Tensor x)
+    {
+        x = ChannelsLast(x);
+        return m.Activation == Activation.ReLU
+            ? m.fc2.call(functional.relu(m.fc1.call(functional.relu(Conv3(m,
+                m.max_pool2.call(functional.relu(m.conv2.call(m.max_pool1.call(functional.relu(m.conv1.call(x)))))))))))
+            : m.fc2.call(functional.sigmoid(m.fc1.call(Conv3(m,
+                m.max_pool2.call(m.conv2.call(functional.sigmoid(m.max_pool1.call(functional.sigmoid(m.conv1.call(x))))))))));
+    }
+
+    /// <summary>[N,1,H,W] images as a channels-last view of the same memory.</summary>
+    static Tensor ChannelsLast(Tensor x)
+    {
+        if (x.dim() != 4 || x.shape[1] != 1) throw new ArgumentException($"expected images [N,1,H,W], got [{string.Join(",", x.shape)}]", nameof(x));
+        x = x.contiguous();
+        return x.as_strided(x.shape, [x.shape[2] * x.shape[3], 1, x.shape[3], 1]);
+    }
+
+    /// <summary>conv3 on [N,16,4,4] as one matrix product: [N,256] × [256,120] + bias = [N,120].</summary>
+    static Tensor Conv3(LeNet m, Tensor x) => functional.linear(x.flatten(1), m.conv3.weight!.flatten(1), m.conv3.bias);
+}

@@ -28,12 +28,6 @@ public sealed class Checkpoint
     const int FormatVersion = 1;
     const int ChecksumLength = 32;
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>What is written as JSON: the recipe, the position, and the results so far.</summary>
     internal sealed record Progress(TrainingOptions Options, int Epoch, int Batch, double EpochLossSum, int EpochImages,
         double EpochSeconds, List<EpochResult> Epochs, List<BatchLogged> LoggedBatches);
@@ -82,7 +76,7 @@ public sealed class Checkpoint
         {
             writer.Write(FormatName);
             writer.Write(FormatVersion);
-            writer.Write(JsonSerializer.Serialize(State, Json));
+            writer.Write(JsonSerializer.Serialize(State, CheckpointJson.Default.Progress));
             foreach (var block in new[] { _shuffleState, _randomState, _weights, _optimizerState })
             {
                 writer.Write(block.Length);
@@ -109,7 +103,7 @@ public sealed class Checkpoint
             if (bytes.Length < ChecksumLength || !SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length)))
                 throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint is damaged");
 
-            var state = JsonSerializer.Deserialize<Progress>(reader.ReadString(), Json) ?? throw new InvalidDataException($"{path}: no training state");
+            var state = JsonSerializer.Deserialize(reader.ReadString(), CheckpointJson.Default.Progress) ?? throw new InvalidDataException($"{path}: no training state");
             state.Options.Validated();
             if (state.Epoch < 1 || state.Epoch > state.Options.Epochs + 1 || state.Batch < 0 || state.Epochs.Count != state.Epoch - 1)
                 throw new InvalidDataException($"{path}: inconsistent position (epoch {state.Epoch}, batch {state.Batch}, {state.Epochs.Count} epochs done)");
@@ -140,3 +134,9 @@ public sealed class Checkpoint
 
     static BinaryReader Reader(byte[] bytes) => new(new MemoryStream(bytes, writable: false), Encoding.UTF8);
 }
+
+// Source-generated, not reflection-based: file-based apps turn reflection-based JSON off, and a first save
+// does not have to build the serializer's metadata at run time.
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(Checkpoint.Progress))]
+internal sealed partial class CheckpointJson : JsonSerializerContext;

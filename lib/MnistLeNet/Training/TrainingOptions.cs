@@ -85,7 +85,7 @@ public sealed record TrainingOptions
     public int? Threads { get; init; }
     /// <summary>Print/log the loss every this many batches (the tutorial: 500).</summary>
     public int LogEvery { get; init; } = 500;
-    /// <summary>Train with the speedrun's speed tricks (channels-last memory, conv3 as a matrix product: see
+    /// <summary>Train with the speedrun's speed tricks (channels-last memory, pooling before the ReLU, conv3 as a matrix product: see
     /// <see cref="Training.FastTrainingForward"/>): faster, equal to the plain model up to float rounding. Needs a <see cref="LeNet"/>.</summary>
     public bool FastTrainingForward { get; init; }
 

@@ -21,11 +21,7 @@ public class NotebookCellCancellationTests
     [Fact]
     public async Task Stopping_the_training_cell_keeps_what_was_learned_and_the_next_cell_runs()
     {
-        TrainingUnderWay = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var kernel = new CSharpKernel().UseKernelHelpers();
-        AssertSucceeded(await kernel.SendAsync(new SubmitCode($$"""
-            #r "{{typeof(Trainer).Assembly.Location}}"
-            #r "{{typeof(NotebookCellCancellationTests).Assembly.Location}}"
+        using var kernel = await KernelAfter("""
             using MnistLeNet.Training;
             using MnistLeNet.Tests;
             using TorchSharp;
@@ -34,15 +30,12 @@ public class NotebookCellCancellationTests
             var initial = model.parameters().Select(p => p.detach().clone()).ToList();
             var trainer = new Trainer(model, options, torch.CPU);
             var test = Mnist.Test.Take(100);
-            """)));
+            """);
 
         // The training cell, as a notebook would have it: no cancellation code of its own.
-        var training = kernel.SendAsync(new SubmitCode("""
+        var stopped = await StopOnceUnderWay(kernel, """
             trainer.Fit(Mnist.Train, test, e => { if (e is BatchProgress { BatchesDone: 5 }) NotebookCellCancellationTests.TrainingUnderWay.TrySetResult(); });
-            """));
-        await TrainingUnderWay.Task.WaitAsync(Patience);
-        await kernel.SendAsync(new Cancel()).WaitAsync(Patience);
-        var stopped = await training.WaitAsync(Patience);
+            """);
         Assert.Contains(stopped.Events, e => e is CommandFailed);
         Assert.DoesNotContain(stopped.Events, e => e is CommandSucceeded);
 
@@ -58,11 +51,7 @@ public class NotebookCellCancellationTests
     [Fact]
     public async Task Stopping_notebook_4s_own_loop_ends_it_at_the_next_batch_through_its_progress_helper()
     {
-        TrainingUnderWay = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var kernel = new CSharpKernel().UseKernelHelpers();
-        AssertSucceeded(await kernel.SendAsync(new SubmitCode($$"""
-            #r "{{typeof(Trainer).Assembly.Location}}"
-            #r "{{typeof(NotebookCellCancellationTests).Assembly.Location}}"
+        using var kernel = await KernelAfter("""
             using MnistLeNet.Data;
             using MnistLeNet.Model;
             using MnistLeNet.Tests;
@@ -75,10 +64,10 @@ public class NotebookCellCancellationTests
             var loader = new BatchLoader(Mnist.Train, 64, shuffle: true, seed: 1);
             var progress = new TrainingProgress(loader.BatchCount);
             int batches = 0;
-            """)));
+            """);
 
         // Notebook 4's loop, reduced to its steps: it checks for the stop button only through progress.Batch.
-        var training = kernel.SendAsync(new SubmitCode("""
+        var stopped = await StopOnceUnderWay(kernel, """
             for (int epoch = 1; epoch <= 1000; epoch++)
                 foreach (var batch in loader)
                 {
@@ -91,10 +80,7 @@ public class NotebookCellCancellationTests
                     progress.Batch(epoch, batches, loss.item<float>(), batch.Size);
                     if (batches == 5) NotebookCellCancellationTests.TrainingUnderWay.TrySetResult();
                 }
-            """));
-        await TrainingUnderWay.Task.WaitAsync(Patience);
-        await kernel.SendAsync(new Cancel()).WaitAsync(Patience);
-        var stopped = await training.WaitAsync(Patience);
+            """);
         Assert.Contains(stopped.Events, e => e is CommandFailed);
 
         var next = await kernel.SendAsync(new SubmitCode("""
@@ -102,6 +88,25 @@ public class NotebookCellCancellationTests
             """)).WaitAsync(Patience);
         AssertSucceeded(next);
         Assert.Equal((true, true), next.Events.OfType<ReturnValueProduced>().Single().Value);
+    }
+
+    /// <summary>A C# kernel in this process, with the library and these tests referenced, after <paramref name="setup"/> ran.</summary>
+    static async Task<CSharpKernel> KernelAfter(string setup)
+    {
+        TrainingUnderWay = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var kernel = new CSharpKernel().UseKernelHelpers();
+        AssertSucceeded(await kernel.SendAsync(new SubmitCode(
+            $"#r \"{typeof(Trainer).Assembly.Location}\"\n#r \"{typeof(NotebookCellCancellationTests).Assembly.Location}\"\n{setup}")));
+        return kernel;
+    }
+
+    /// <summary>Runs <paramref name="cell"/>, presses the stop button once the cell reports <see cref="TrainingUnderWay"/>, and returns the stopped cell's result.</summary>
+    static async Task<KernelCommandResult> StopOnceUnderWay(Kernel kernel, string cell)
+    {
+        var training = kernel.SendAsync(new SubmitCode(cell));
+        await TrainingUnderWay.Task.WaitAsync(Patience);
+        await kernel.SendAsync(new Cancel()).WaitAsync(Patience);
+        return await training.WaitAsync(Patience);
     }
 
     static void AssertSucceeded(KernelCommandResult result) =>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +24,6 @@ public static class ModelFile
 {
     const string FormatName = "MnistLeNet.LeNet";
     const int FormatVersion = 2;
-    const int ChecksumLength = 32;
 
     /// <summary>No LeNet file comes near this; anything larger is refused before it is read.</summary>
     const long MaxFileLength = 64L << 20;
@@ -40,22 +37,16 @@ public static class ModelFile
     public static void Write(LeNet model, Stream stream)
     {
         ThrowIfNotFinite(model, "cannot save the model");
-        using var parameters = new MemoryStream();
-        using (var writer = new BinaryWriter(parameters, Encoding.UTF8, leaveOpen: true)) model.save(writer);
-
-        using var content = new MemoryStream();
-        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+        var parameters = ChecksummedContent.Bytes(writer => model.save(writer));
+        ChecksummedContent.Write(stream, writer =>
         {
             writer.Write(FormatName);
             writer.Write(FormatVersion);
             writer.Write(model.Activation.ToString());
             writer.Write((int)model.fc2.weight!.shape[0]);
-            writer.Write(parameters.Length);
-            writer.Write(parameters.GetBuffer(), 0, (int)parameters.Length);
-        }
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-        stream.Write(bytes);
-        stream.Write(SHA256.HashData(bytes));
+            writer.Write((long)parameters.Length);
+            writer.Write(parameters);
+        });
     }
 
     /// <summary>Builds a new LeNet of the saved architecture on the CPU, loads the parameters, and returns it in eval mode.</summary>
@@ -67,7 +58,7 @@ public static class ModelFile
             throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is far too large for a LeNet parameter file");
         var bytes = File.ReadAllBytes(path);
         using var stream = new MemoryStream(bytes, writable: false);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
         string format;
         try { format = reader.ReadString(); }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException) { format = ""; }
@@ -89,7 +80,7 @@ public static class ModelFile
             if (version >= 2)
             {
                 long length = reader.ReadInt64();
-                end = bytes.Length - ChecksumLength;
+                end = bytes.Length - ChecksummedContent.ChecksumLength;
                 if (length != end - stream.Position)
                     throw new InvalidDataException($"{path}: the header announces {length} bytes of parameters, the file holds {end - stream.Position}");
             }
@@ -115,10 +106,9 @@ public static class ModelFile
 
     static void VerifyChecksum(byte[] bytes, string path)
     {
-        if (bytes.Length < ChecksumLength)
+        if (bytes.Length < ChecksummedContent.ChecksumLength)
             throw new InvalidDataException($"{path}: truncated (no room for the checksum)");
-        var content = bytes.AsSpan(0, bytes.Length - ChecksumLength);
-        if (!SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+        if (!ChecksummedContent.Intact(bytes))
             throw new InvalidDataException($"{path}: checksum mismatch: the file is damaged (changed after it was saved, or cut short)");
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -26,7 +25,6 @@ public sealed class Checkpoint
 {
     const string FormatName = "MnistLeNet.Checkpoint";
     const int FormatVersion = 1;
-    const int ChecksumLength = 32;
 
     /// <summary>What is written as JSON: the recipe, the position, and the results so far.</summary>
     internal sealed record Progress(TrainingOptions Options, int Epoch, int Batch, double EpochLossSum, int EpochImages,
@@ -56,7 +54,7 @@ public sealed class Checkpoint
     {
         using var randomState = torch.get_rng_state();
         return new Checkpoint(state, Bytes(epochShuffleState), Bytes(randomState),
-            Serialized(w => model.save(w)), Serialized(optimizer.save_state_dict));
+            ChecksummedContent.Bytes(writer => model.save(writer)), ChecksummedContent.Bytes(optimizer.save_state_dict));
     }
 
     /// <summary>Puts the weights, the optimiser's state and the random generators back as they were.</summary>
@@ -69,24 +67,17 @@ public sealed class Checkpoint
     }
 
     /// <summary>Writes the checkpoint atomically (see <see cref="AtomicFile"/>).</summary>
-    public void Save(string path) => AtomicFile.Write(path, stream =>
+    public void Save(string path) => AtomicFile.Write(path, stream => ChecksummedContent.Write(stream, writer =>
     {
-        using var content = new MemoryStream();
-        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+        writer.Write(FormatName);
+        writer.Write(FormatVersion);
+        writer.Write(JsonSerializer.Serialize(State, CheckpointJson.Default.Progress));
+        foreach (var block in new[] { _shuffleState, _randomState, _weights, _optimizerState })
         {
-            writer.Write(FormatName);
-            writer.Write(FormatVersion);
-            writer.Write(JsonSerializer.Serialize(State, CheckpointJson.Default.Progress));
-            foreach (var block in new[] { _shuffleState, _randomState, _weights, _optimizerState })
-            {
-                writer.Write(block.Length);
-                writer.Write(block);
-            }
+            writer.Write(block.Length);
+            writer.Write(block);
         }
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-        stream.Write(bytes);
-        stream.Write(SHA256.HashData(bytes));
-    });
+    }));
 
     /// <exception cref="InvalidDataException">Not a checkpoint, damaged, or of another version.</exception>
     public static Checkpoint Load(string path)
@@ -99,8 +90,8 @@ public sealed class Checkpoint
             if (reader.ReadString() != FormatName) throw new InvalidDataException($"{path}: not a training checkpoint of this project");
             int version = reader.ReadInt32();
             if (version != FormatVersion) throw new InvalidDataException($"{path}: checkpoint version {version}; this program reads version {FormatVersion}");
-            var content = bytes.AsSpan(0, Math.Max(0, bytes.Length - ChecksumLength));
-            if (bytes.Length < ChecksumLength || !SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length)))
+            var content = bytes.AsSpan(0, Math.Max(0, bytes.Length - ChecksummedContent.ChecksumLength));
+            if (!ChecksummedContent.Intact(bytes))
                 throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint is damaged");
 
             var state = JsonSerializer.Deserialize(reader.ReadString(), CheckpointJson.Default.Progress) ?? throw new InvalidDataException($"{path}: no training state");
@@ -124,13 +115,6 @@ public sealed class Checkpoint
     }
 
     static byte[] Bytes(Tensor state) => state.data<byte>().ToArray();
-
-    static byte[] Serialized(Action<BinaryWriter> save)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) save(writer);
-        return stream.ToArray();
-    }
 
     static BinaryReader Reader(byte[] bytes) => new(new MemoryStream(bytes, writable: false), Encoding.UTF8);
 }

@@ -173,7 +173,7 @@ public static class CliApp
         try
         {
             modelFile.Write(stream => ModelFile.Write(model, stream));
-            chartFile.Write(stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(chart.ToStandaloneHtml())));
+            chartFile.Write(AtomicFile.Utf8(chart.ToStandaloneHtml()));
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
@@ -250,14 +250,7 @@ public static class CliApp
 
     static readonly string[] RecipeOptionNames = ["recipe", "epochs", "batch-size", "lr", "seed", "limit"];
 
-    static bool SamePath(string a, string b) => string.Equals(Resolved(a), Resolved(b), StringComparison.Ordinal);
-
-    static string Resolved(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var info = new FileInfo(full);
-        return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
-    }
+    static bool SamePath(string a, string b) => string.Equals(PendingFile.TargetOf(a), PendingFile.TargetOf(b), StringComparison.Ordinal);
 
     static int Evaluate(CommandLine cl, TextWriter stdout)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace MnistLeNet;
 
@@ -20,21 +21,11 @@ public static class AtomicFile
         file.Commit();
     }
 
-    /// <summary>Writes several files as a set: if any write fails, none of the targets changes.</summary>
-    public static void WriteAll(params (string Path, Action<Stream> Write)[] files)
-    {
-        var pending = new List<PendingFile>();
-        try
-        {
-            foreach (var (path, _) in files) pending.Add(PendingFile.Reserve(path));
-            for (int i = 0; i < files.Length; i++) pending[i].Write(files[i].Write);
-            PendingFile.CommitAll([.. pending]);
-        }
-        finally
-        {
-            foreach (var file in pending) file.Dispose();
-        }
-    }
+    /// <summary>Content for <see cref="Write"/> or <see cref="PendingFile.Write"/>: <paramref name="text"/> as UTF-8,
+    /// without the byte-order mark browsers and editors do not expect.</summary>
+    public static Action<Stream> Utf8(string text) => stream => stream.Write(NoByteOrderMark.GetBytes(text));
+
+    static readonly UTF8Encoding NoByteOrderMark = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
     /// Flushes a folder's entries to disk, so a rename inside it survives a power cut (POSIX needs

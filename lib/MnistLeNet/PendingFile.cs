@@ -36,9 +36,7 @@ public sealed class PendingFile : IDisposable
     public static PendingFile Reserve(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("a file name is needed", nameof(path));
-        var full = Path.GetFullPath(path);
-        var info = new FileInfo(full);
-        var target = info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+        var target = TargetOf(path);
         if (Directory.Exists(target)) throw new IOException($"{path}: is a folder, not a file");
         var directory = Path.GetDirectoryName(target)!;
         if (File.Exists(directory)) throw new IOException($"{path}: {directory} is a file, not a folder");
@@ -74,6 +72,14 @@ public sealed class PendingFile : IDisposable
             }
             stream.Dispose();
         }
+    }
+
+    /// <summary>The file a write to <paramref name="path"/> replaces: its full path, symbolic links resolved.</summary>
+    public static string TargetOf(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var info = new FileInfo(full);
+        return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
     }
 
     /// <summary>Writes the content (replacing any written before) and flushes it to disk.</summary>

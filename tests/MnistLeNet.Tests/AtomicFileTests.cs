@@ -1,12 +1,9 @@
-using System.Text;
 using MnistLeNet.Model;
 
 namespace MnistLeNet.Tests;
 
 public class AtomicFileTests
 {
-    static Action<Stream> Text(string text) => stream => stream.Write(Encoding.UTF8.GetBytes(text));
-
     [Fact]
     public void A_temporary_file_left_by_a_killed_writer_is_reused_and_removed()
     {
@@ -25,10 +22,10 @@ public class AtomicFileTests
         File.WriteAllText(dir.File("x"), "old");
         using (var first = PendingFile.Reserve(dir.File("x")))
         {
-            var e = Assert.Throws<IOException>(() => AtomicFile.Write(dir.File("x"), Text("second")));
+            var e = Assert.Throws<IOException>(() => AtomicFile.Write(dir.File("x"), AtomicFile.Utf8("second")));
             Assert.Contains("another process is writing", e.Message);
             Assert.Contains(dir.File("x"), e.Message);
-            first.Write(Text("first"));
+            first.Write(AtomicFile.Utf8("first"));
             first.Commit();
         }
         Assert.Equal("first", File.ReadAllText(dir.File("x")));
@@ -70,7 +67,7 @@ public class AtomicFileTests
         var synced = new List<(string Folder, string Content)>();
         var original = AtomicFile.SyncDirectory;
         AtomicFile.SyncDirectory = folder => { synced.Add((folder, File.ReadAllText(path))); original(folder); };
-        try { AtomicFile.Write(path, Text("new")); }
+        try { AtomicFile.Write(path, AtomicFile.Utf8("new")); }
         finally { AtomicFile.SyncDirectory = original; }
         Assert.Equal([(dir.Path, "new")], synced);
     }
@@ -82,17 +79,32 @@ public class AtomicFileTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("m.dat"), "old model");
         File.WriteAllText(dir.File("m.html"), "old chart");
-        var e = Assert.Throws<IOException>(() => AtomicFile.WriteAll(
-            (dir.File("m.dat"), Text("new model")),
+        var e = Assert.Throws<IOException>(() => WriteAsASet(
+            (dir.File("m.dat"), AtomicFile.Utf8("new model")),
             (dir.File("m.html"), _ => throw new IOException("No space left on device"))));
         Assert.Contains("No space left", e.Message);
         Assert.Equal("old model", File.ReadAllText(dir.File("m.dat")));
         Assert.Equal("old chart", File.ReadAllText(dir.File("m.html")));
         Assert.Equal(["m.dat", "m.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
 
-        AtomicFile.WriteAll((dir.File("m.dat"), Text("new model")), (dir.File("m.html"), Text("new chart")));
+        WriteAsASet((dir.File("m.dat"), AtomicFile.Utf8("new model")), (dir.File("m.html"), AtomicFile.Utf8("new chart")));
         Assert.Equal("new model", File.ReadAllText(dir.File("m.dat")));
         Assert.Equal("new chart", File.ReadAllText(dir.File("m.html")));
+    }
+
+    /// <summary>The way the CLI writes its model and chart: both reserved, both written, then committed together.</summary>
+    static void WriteAsASet(params (string Path, Action<Stream> Write)[] files)
+    {
+        var pending = files.Select(f => PendingFile.Reserve(f.Path)).ToArray();
+        try
+        {
+            for (int i = 0; i < files.Length; i++) pending[i].Write(files[i].Write);
+            PendingFile.CommitAll(pending);
+        }
+        finally
+        {
+            foreach (var file in pending) file.Dispose();
+        }
     }
 
     [Fact]

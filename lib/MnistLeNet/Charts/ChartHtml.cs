@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace MnistLeNet.Charts;
 
@@ -44,7 +43,7 @@ public sealed class ChartHtml
     /// </summary>
     public string SaveHtml(string path)
     {
-        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(ToStandaloneHtml())));
+        AtomicFile.Write(path, AtomicFile.Utf8(ToStandaloneHtml()));
         return Path.GetFullPath(path);
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using MnistLeNet.Charts;
 using MnistLeNet.Model;
@@ -32,7 +31,7 @@ public sealed class DigitPad
     /// <summary>Writes <see cref="ToStandaloneHtml"/> to <paramref name="path"/> (complete or not at all) and returns its full path.</summary>
     public string SaveHtml(string path)
     {
-        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(ToStandaloneHtml())));
+        AtomicFile.Write(path, AtomicFile.Utf8(ToStandaloneHtml()));
         return Path.GetFullPath(path);
     }
 

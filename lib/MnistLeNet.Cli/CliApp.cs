@@ -324,6 +324,7 @@ public static class CliApp
         foreach (var file in MnistFiles.All)
         {
             var path = Path.Combine(dir, file.FileName);
+            if (fetched.Contains(path)) continue; // verified as it was written
             try { file.ReadAndVerify(path); }
             catch (InvalidDataException e)
             {
@@ -351,8 +352,12 @@ public static class CliApp
     static void WritePrediction(TextWriter stdout, ImagePrediction p)
     {
         stdout.WriteLine($"test image {p.Index}: label {p.Label}, predicted {p.Predicted} with probability {p.Confidence:F5}");
-        stdout.WriteLine("probabilities 0-9: [" + string.Join(" ", p.Probabilities.Select(v => v.ToString("0.0000000e+00", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+        stdout.WriteLine(ProbabilitiesLine(p.Probabilities));
     }
+
+    /// <summary>"probabilities 0-9: [...]", each in scientific notation (the tutorial's way of printing them).</summary>
+    internal static string ProbabilitiesLine(float[] probabilities) =>
+        "probabilities 0-9: [" + string.Join(" ", probabilities.Select(v => v.ToString("0.0000000e+00", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
     static void WriteJson(TextWriter stdout, object value) => stdout.WriteLine(JsonSerializer.Serialize(value, Json));
 }

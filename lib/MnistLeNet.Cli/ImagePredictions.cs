@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using MnistLeNet.Handwriting;
 using MnistLeNet.Model;
@@ -30,7 +29,7 @@ static class ImagePredictions
                 else
                 {
                     stdout.WriteLine($"{file}: predicted {predicted} with probability {probabilities[predicted]:F5}");
-                    stdout.WriteLine("probabilities 0-9: [" + string.Join(" ", probabilities.Select(v => v.ToString("0.0000000e+00", CultureInfo.InvariantCulture))) + "]");
+                    stdout.WriteLine(CliApp.ProbabilitiesLine(probabilities));
                 }
                 done++;
             }

@@ -1,7 +1,6 @@
 using MnistLeNet.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace MnistLeNet.Prediction;
 
@@ -10,8 +9,7 @@ namespace MnistLeNet.Prediction;
 /// pooling: the element-wise maximum of the four interleaved quarter-images (the top-left, top-right,
 /// bottom-left and bottom-right corners of every square). libtorch's CPU <c>max_pool2d</c> is slow for
 /// these shapes; the values are the same (tests compare this with the plain model, and the benchmark
-/// measures both). With ReLU it pools before the activation: the maximum of the rectified values is the
-/// rectified maximum, exactly, and the activation then runs on a quarter of the values.
+/// measures both). With ReLU it pools before the activation (exact: see <see cref="RearrangedForward"/>).
 /// For a few images the plain path is used: there the quarters' fixed cost dominates.
 /// </summary>
 internal static class FastLeNet
@@ -21,11 +19,8 @@ internal static class FastLeNet
     public static bool Applies(Tensor images) =>
         images.device_type == DeviceType.CPU && !is_grad_enabled() && images.dim() == 4 && images.shape[0] >= MinimumImages;
 
-    public static Tensor Forward(LeNet m, Tensor x) => m.Activation == Activation.Sigmoid
-        ? m.fc2.forward(functional.sigmoid(m.fc1.forward(m.conv3.forward(MaxPool(m.conv2.forward(
-            functional.sigmoid(MaxPool(functional.sigmoid(m.conv1.forward(x))))))).flatten(1))))
-        : m.fc2.forward(functional.relu(m.fc1.forward(functional.relu(m.conv3.forward(functional.relu(MaxPool(
-            m.conv2.forward(functional.relu(MaxPool(m.conv1.forward(x))))))).flatten(1)))));
+    public static Tensor Forward(LeNet m, Tensor x) =>
+        RearrangedForward.Forward(m, x, MaxPool, MaxPool, pooled => m.conv3.call(pooled).flatten(1));
 
     /// <summary>2×2 max pooling with stride 2 of an [N,C,H,W] tensor with even H and W.</summary>
     internal static Tensor MaxPool(Tensor x)

@@ -6,8 +6,8 @@ using static TorchSharp.torch.nn;
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// <see cref="LeNet.forward"/> for training on the CPU, with two speed tricks that change how libtorch computes,
-/// not what: the values agree with the plain model up to float rounding (tests compare outputs and gradients),
+/// <see cref="LeNet.forward"/> for training, with three speed tricks (see <see cref="RearrangedForward"/>) that
+/// change how libtorch computes, not what: the values agree with the plain model up to float rounding (tests compare outputs and gradients),
 /// and the README's benchmark measures the gain. For <see cref="TrainingOptions.Speedrun"/>
 /// (<see cref="TrainingOptions.FastTrainingForward"/>), kept out of the class learners read.
 /// <list type="bullet">
@@ -23,15 +23,8 @@ namespace MnistLeNet.Training;
 /// </summary>
 internal static class FastTrainingForward
 {
-    public static Tensor Forward(LeNet m, Tensor x)
-    {
-        x = ChannelsLast(x);
-        return m.Activation == Activation.ReLU
-            ? m.fc2.call(functional.relu(m.fc1.call(functional.relu(Conv3(m,
-                functional.relu(m.max_pool2.call(m.conv2.call(functional.relu(m.max_pool1.call(m.conv1.call(x)))))))))))
-            : m.fc2.call(functional.sigmoid(m.fc1.call(Conv3(m,
-                m.max_pool2.call(m.conv2.call(functional.sigmoid(m.max_pool1.call(functional.sigmoid(m.conv1.call(x))))))))));
-    }
+    public static Tensor Forward(LeNet m, Tensor x) =>
+        RearrangedForward.Forward(m, ChannelsLast(x), m.max_pool1.call, m.max_pool2.call, pooled => Conv3(m, pooled));
 
     /// <summary>[N,1,H,W] images as a channels-last view of the same memory.</summary>
     static Tensor ChannelsLast(Tensor x)

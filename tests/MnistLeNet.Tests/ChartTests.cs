@@ -184,29 +184,54 @@ public class ChartTests
         Assert.DoesNotContain(PlotlyEngine.PlotlyJsScript, chart);
     }
 
+    static readonly double[] Four = [0, 0.5, 1, 0.25];
+
+    static readonly ChartRequest[] OneOfEachKind =
+    [
+        new ImageChart(Four, 2, "image", "greys", 50),
+        new ImageGridChart([Four, Four], 2, ["a", "b"], 2, "grid", "rdbu", 50, true),
+        new AnnotatedImageChart(Four, 2, "annotated", 1, 20),
+        new LinesChart([1, 2], ["s"], [[0.5, 0.25]], "lines", "x", "y", true),
+        new TrainingCurvesChart([1, 0.5], [1, 0.75], [0.5, 0.625], 2, "curves"),
+        new ColoredBarsChart(["0", "1"], [0.25, 0.75], ["red", "blue"], ["", ""], "bars", "x", "y", 0, 1),
+        new GroupedBarsChart(["0", "1"], ["a"], [[1, 2]], [["x", "y"]], "grouped", "x", "y", ""),
+        new ConfusionMatrixChart([[1, 0], [0, 1]], ["0", "1"], "confusion"),
+    ];
+
     [Fact]
     public void Every_kind_of_chart_request_crosses_to_the_plotting_engine_and_comes_back_a_figure()
     {
-        double[] four = [0, 0.5, 1, 0.25];
-        ChartRequest[] oneOfEach =
-        [
-            new ImageChart(four, 2, "image", "greys", 50),
-            new ImageGridChart([four, four], 2, ["a", "b"], 2, "grid", "rdbu", 50, true),
-            new AnnotatedImageChart(four, 2, "annotated", 1, 20),
-            new LinesChart([1, 2], ["s"], [[0.5, 0.25]], "lines", "x", "y", true),
-            new TrainingCurvesChart([1], [1], [0.5], 2, "curves"),
-            new ColoredBarsChart(["0", "1"], [0.25, 0.75], ["red", "blue"], ["", ""], "bars", "x", "y", 0, 1),
-            new GroupedBarsChart(["0", "1"], ["a"], [[1, 2]], [["x", "y"]], "grouped", "x", "y", ""),
-            new ConfusionMatrixChart([[1, 0], [0, 1]], ["0", "1"], "confusion"),
-        ];
         var kinds = typeof(ChartRequest).GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType)
             .Where(t => t != typeof(PlotlyJsRequest));
-        Assert.Equal(kinds.Select(t => t.Name).Order(), oneOfEach.Select(r => r.GetType().Name).Order());
-        foreach (var request in oneOfEach)
+        Assert.Equal(kinds.Select(t => t.Name).Order(), OneOfEachKind.Select(r => r.GetType().Name).Order());
+        foreach (var request in OneOfEachKind)
         {
             var fig = Figure(new ChartHtml(request));
             Assert.True(fig.GetProperty("data").GetArrayLength() > 0, request.GetType().Name);
             Assert.Equal(request.Title, fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
+    public void The_serialisers_loop_check_compares_references_and_every_figure_is_what_the_deep_comparison_gives()
+    {
+        Plots.Digit(Mnist.Test.Pixels(0)); // loads the plotting engine if nothing did before
+        var plotly = AssemblyLoadContext.All.Single(c => c.Name == PlotlyEngine.PlottingAssemblyName)
+            .Assemblies.Single(a => a.GetName().Name == "Plotly.NET");
+        var settings = plotly.GetType("Globals", throwOnError: true)!.GetProperty("JSON_CONFIG")!.GetValue(null)!;
+        var comparer = settings.GetType().GetProperty("EqualityComparer")!;
+        Assert.Same(ReferenceEqualityComparer.Instance, comparer.GetValue(settings));
+        // Why the comparer cannot change a figure: loops are serialised whatever the check finds.
+        Assert.Equal("Serialize", settings.GetType().GetProperty("ReferenceLoopHandling")!.GetValue(settings)!.ToString());
+        var byReference = OneOfEachKind.Select(r => new ChartHtml(r).FigureJson).ToArray();
+        comparer.SetValue(settings, null); // Newtonsoft.Json's default: Equals, i.e. DynamicObj's deep comparison
+        try
+        {
+            Assert.Equal(OneOfEachKind.Select(r => new ChartHtml(r).FigureJson), byReference);
+        }
+        finally
+        {
+            comparer.SetValue(settings, ReferenceEqualityComparer.Instance);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace MnistLeNet.Bench;
@@ -10,12 +9,14 @@ namespace MnistLeNet.Bench;
 public sealed class PytorchPeer(string folder)
 {
     public string Folder { get; } = Path.GetFullPath(folder);
-    string Python => Path.Combine(Folder, "python");
+    public string Python => Path.Combine(Folder, "python");
     string Script => Path.Combine(Folder, "lenet_bench.py");
+    public string SpeedrunScript => Path.Combine(Folder, "lenet_speedrun.py");
 
     /// <summary>Null when usable, else why not.</summary>
     public string? Missing =>
         !File.Exists(Script) ? $"{Script} not found" :
+        !File.Exists(SpeedrunScript) ? $"{SpeedrunScript} not found" :
         !File.Exists(Python) ? $"{Python} not found" :
         Run("-c", "import torch") is { ExitCode: not 0 } r ? $"PyTorch not installed (run {Path.Combine(Folder, "setup")}): {r.Output.Trim().Split('\n')[^1]}" :
         null;
@@ -28,14 +29,5 @@ public sealed class PytorchPeer(string folder)
         return JsonNode.Parse(result.Output.Trim().Split('\n')[^1])!.AsObject();
     }
 
-    (int ExitCode, string Output) Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    (int ExitCode, string Output) Run(params string[] args) => WholeProcess.Run(Python, args);
 }

@@ -43,9 +43,9 @@ public static class CliApp
         as null and listed in its "non_finite" field); predict --image --json prints one JSON
         line per image instead. predict --image goes on past pictures it cannot read and
         exits with 1 if there were any.
-        Ctrl-C (or SIGTERM) during training stops after the current batch, saves a checkpoint
-        next to --out (FILE with the extension .checkpoint; one is also saved after every epoch)
-        and exits with 130; a second Ctrl-C quits at once.
+        Ctrl-C (or SIGTERM; on Windows, Ctrl-Break) during training stops after the current batch,
+        saves a checkpoint next to --out (FILE with the extension .checkpoint; one is also saved
+        after every epoch) and exits with 130; a second Ctrl-C quits at once.
         """;
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -267,7 +267,7 @@ public static class CliApp
 
     static readonly string[] RecipeOptionNames = ["recipe", "epochs", "batch-size", "lr", "seed", "limit"];
 
-    static bool SamePath(string a, string b) => string.Equals(PendingFile.TargetOf(a), PendingFile.TargetOf(b), StringComparison.Ordinal);
+    static bool SamePath(string a, string b) => PendingFile.SameTarget(a, b);
 
     static int Evaluate(CommandLine cl, TextWriter stdout)
     {
@@ -362,6 +362,7 @@ public static class CliApp
                 : "host libstdc++ is new enough: no patch needed");
         stdout.WriteLine($"cuda available: {info.CudaAvailable}");
         if (info.CudaError is not null) stdout.WriteLine($"cuda was wanted (TorchBackend=cuda) but did not initialise: {info.CudaError}");
+        stdout.WriteLine($"mps (Apple's GPU) available: {TorchSharp.torch.mps_is_available()}");
         stdout.WriteLine($"data folder: {MnistFiles.DefaultDirectory()}");
         return 0;
     }

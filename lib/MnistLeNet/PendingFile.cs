@@ -8,7 +8,13 @@ namespace MnistLeNet;
 /// is simply reused (and removed) by the next writer, so they never pile up.
 /// <para>
 /// A symbolic link is written through (its target is replaced, the link stays); the mode of an
-/// existing file is kept; after the rename the directory is flushed to disk too.
+/// existing file is kept (Linux, macOS); after the rename the directory is flushed to disk too (Linux, macOS).
+/// </para>
+/// <para>
+/// The lock differs by system. Linux and macOS: an advisory <c>flock</c>, taken just after the file is opened
+/// (<see cref="FileShare.None"/> asks .NET for it). Windows: the sharing mode of the open handle, which the system
+/// checks as the file is opened: it shares nothing but deletion, so no one else can open the temporary file while it
+/// is ours, yet it can still be renamed over the target (and removed) while open, which Windows refuses otherwise.
 /// </para>
 /// </summary>
 public sealed class PendingFile : IDisposable
@@ -38,6 +44,8 @@ public sealed class PendingFile : IDisposable
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("a file name is needed", nameof(path));
         var target = TargetOf(path);
         if (Directory.Exists(target)) throw new IOException($"{path}: is a folder, not a file");
+        if (OperatingSystem.IsWindows() && ReadOnlyOnWindows(target))
+            throw new IOException($"{path}: the file is read-only, and Windows does not replace a read-only file; clear its read-only attribute (file Properties) or choose another file");
         var directory = Path.GetDirectoryName(target)!;
         if (File.Exists(directory)) throw new IOException($"{path}: {directory} is a file, not a folder");
         try { Directory.CreateDirectory(directory); }
@@ -53,7 +61,7 @@ public sealed class PendingFile : IDisposable
             try
             {
                 // OpenOrCreate, not Create: the file is truncated only once the lock is ours.
-                stream = new FileStream(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(temp, FileMode.OpenOrCreate, FileAccess.ReadWrite, TempShare(OperatingSystem.IsWindows()));
             }
             catch (IOException e) when (File.Exists(temp) && e is not FileNotFoundException and not DirectoryNotFoundException)
             {
@@ -74,6 +82,15 @@ public sealed class PendingFile : IDisposable
         }
     }
 
+    /// <summary>How the temporary file is shared while it is ours (see the class remarks). Linux and macOS: any
+    /// value but <see cref="FileShare.None"/> would make .NET take a shared lock, which a second writer also gets.</summary>
+    internal static FileShare TempShare(bool windows) => windows ? FileShare.Delete : FileShare.None;
+
+    /// <summary>Whether an existing <paramref name="target"/> is read-only, which Windows' rename-over refuses
+    /// (Linux and macOS replace it: the folder's permission decides there).</summary>
+    internal static bool ReadOnlyOnWindows(string target) =>
+        File.Exists(target) && File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly);
+
     /// <summary>The file a write to <paramref name="path"/> replaces: its full path, symbolic links resolved.</summary>
     public static string TargetOf(string path)
     {
@@ -81,6 +98,11 @@ public sealed class PendingFile : IDisposable
         var info = new FileInfo(full);
         return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
     }
+
+    /// <summary>Whether two paths name the same file once links are resolved: letter case is ignored on Windows and
+    /// macOS, whose usual file systems do (a guess for macOS, where a volume can be case-sensitive).</summary>
+    public static bool SameTarget(string a, string b) => string.Equals(TargetOf(a), TargetOf(b),
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Writes the content (replacing any written before) and flushes it to disk.</summary>
     /// <param name="write">Writes to the stream it is given; must not dispose it (use <c>leaveOpen</c> on writers).</param>
@@ -112,11 +134,20 @@ public sealed class PendingFile : IDisposable
     {
         if (files.FirstOrDefault(f => !f._written) is { } unwritten)
             throw new InvalidOperationException($"{unwritten.Target}: nothing written to commit");
+        var replaced = new List<string>();
         foreach (var file in files)
         {
             if (!OperatingSystem.IsWindows() && File.Exists(file.Target))
                 File.SetUnixFileMode(file._temp.SafeFileHandle, File.GetUnixFileMode(file.Target));
-            File.Move(file.TempPath, file.Target, overwrite: true);
+            try { Rename(file.TempPath, file.Target); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException(
+                    $"{file.Target}: could not be replaced ({e.Message}); it is unchanged" +
+                    (replaced.Count > 0 ? $", but {string.Join(", ", replaced)} already was" : "") +
+                    (OperatingSystem.IsWindows() ? ". On Windows a file that another program has open cannot be replaced: close it there (or choose another file) and run again" : ""), e);
+            }
+            replaced.Add(file.Target);
             file._committed = true;
             file._temp.Dispose(); // the lock guarded the temporary name; it must not block readers of the target
         }
@@ -136,10 +167,18 @@ public sealed class PendingFile : IDisposable
         _temp.Dispose();
     }
 
-    /// <summary>Whether <paramref name="path"/> still names the file <paramref name="stream"/> has open (Linux: /proc/self/fd).</summary>
+    /// <summary>Renames the temporary file over the target, replacing it. Replaceable by tests, which stand in for
+    /// what Windows refuses (a target another program has open).</summary>
+    internal static Action<string, string> Rename { get; set; } = (from, to) => File.Move(from, to, overwrite: true);
+
+    /// <summary>
+    /// Whether <paramref name="path"/> still names the file <paramref name="stream"/> has open. Linux: read from
+    /// /proc/self/fd. Windows: always, as the lock is taken by the open itself, so it cannot land on a file
+    /// renamed meanwhile. macOS: not checked (no /proc; the race needs a writer committing at that very moment).
+    /// </summary>
     static bool StillNamed(FileStream stream, string path)
     {
-        if (!OperatingSystem.IsLinux()) return true; // no way to tell: trust the name
+        if (!OperatingSystem.IsLinux()) return true;
         var link = new FileInfo($"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}");
         return link.LinkTarget is not { } name || name == path;
     }

@@ -118,4 +118,67 @@ public class AtomicFileTests
         // /proc refuses new files even to root.
         Assert.StartsWith("/proc/mnist-lenet.dat: cannot write", Assert.Throws<IOException>(() => PendingFile.Reserve("/proc/mnist-lenet.dat")).Message);
     }
+
+    [Fact]
+    public void On_Windows_the_temporary_file_shares_only_deletion_so_it_can_be_renamed_while_open()
+    {
+        // Windows refuses to rename (or delete) an open file unless it was opened with FileShare.Delete: with
+        // FileShare.None every first checkpoint failed there ("being used by another process"). Sharing nothing
+        // else still keeps a second writer out. .ci/windows-under-wine runs this for real, under Wine.
+        Assert.Equal(FileShare.Delete, PendingFile.TempShare(windows: true));
+        // Linux and macOS: .NET turns any sharing but None into a shared flock, which a second writer would get too.
+        Assert.Equal(FileShare.None, PendingFile.TempShare(windows: false));
+    }
+
+    [Fact]
+    public void A_target_that_cannot_be_replaced_stays_as_it_was_and_the_message_names_it()
+    {
+        // Stands in for Windows refusing to replace a file another program holds open.
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("m.dat"), "old model");
+        File.WriteAllText(dir.File("m.html"), "old chart");
+        var original = PendingFile.Rename;
+        PendingFile.Rename = (from, to) =>
+        {
+            if (to == dir.File("m.html")) throw new IOException("The process cannot access the file because it is being used by another process.");
+            original(from, to);
+        };
+        IOException e;
+        try
+        {
+            Assert.Contains(dir.File("m.html"), Assert.Throws<IOException>(() => AtomicFile.Write(dir.File("m.html"), AtomicFile.Utf8("new"))).Message);
+            e = Assert.Throws<IOException>(() => WriteAsASet((dir.File("m.dat"), AtomicFile.Utf8("new model")), (dir.File("m.html"), AtomicFile.Utf8("new chart"))));
+        }
+        finally { PendingFile.Rename = original; }
+        Assert.StartsWith($"{dir.File("m.html")}: could not be replaced (The process cannot access", e.Message);
+        Assert.Contains($"it is unchanged, but {dir.File("m.dat")} already was", e.Message);
+        Assert.Equal("old chart", File.ReadAllText(dir.File("m.html")));
+        Assert.Equal(["m.dat", "m.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order()); // no FILE.tmp left
+    }
+
+    [Fact]
+    public void A_read_only_file_is_seen_as_one_Windows_would_not_replace()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("m.dat"), "old");
+        Assert.False(PendingFile.ReadOnlyOnWindows(dir.File("m.dat")));
+        Assert.False(PendingFile.ReadOnlyOnWindows(dir.File("absent.dat")));
+        File.SetAttributes(dir.File("m.dat"), FileAttributes.ReadOnly);
+        Assert.True(PendingFile.ReadOnlyOnWindows(dir.File("m.dat")));
+        if (OperatingSystem.IsWindows())
+            Assert.Contains("read-only", Assert.Throws<IOException>(() => PendingFile.Reserve(dir.File("m.dat"))).Message);
+        else
+            AtomicFile.Write(dir.File("m.dat"), AtomicFile.Utf8("new")); // the folder's permission decides here
+        File.SetAttributes(dir.File("m.dat"), FileAttributes.Normal);
+    }
+
+    [Fact]
+    public void Two_names_of_one_file_are_the_same_target()
+    {
+        using var dir = new TempDir();
+        Assert.True(PendingFile.SameTarget(dir.File("m.dat"), dir.File("sub/../m.dat")));
+        Assert.False(PendingFile.SameTarget(dir.File("m.dat"), dir.File("n.dat")));
+        // Letter case: one file on Windows and macOS, two on Linux.
+        Assert.Equal(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS(), PendingFile.SameTarget(dir.File("m.dat"), dir.File("M.DAT")));
+    }
 }

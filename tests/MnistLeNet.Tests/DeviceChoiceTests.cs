@@ -24,6 +24,16 @@ public class DeviceChoiceTests
     [Fact]
     public void Unknown_device_names_the_choices()
     {
-        Assert.Contains("auto, cpu or cuda", Assert.Throws<ArgumentException>(() => DeviceChoice.Resolve("tpu", false)).Message);
+        Assert.Contains("auto, cpu, cuda or mps", Assert.Throws<ArgumentException>(() => DeviceChoice.Resolve("tpu", false)).Message);
+    }
+
+    [Fact]
+    public void Auto_tries_apple_mps_after_cuda_and_before_the_cpu()
+    {
+        Assert.Equal(DeviceType.MPS, DeviceChoice.Resolve("auto", cudaAvailable: false, mpsAvailable: true).type);
+        Assert.Equal(DeviceType.CUDA, DeviceChoice.Resolve("auto", cudaAvailable: true, mpsAvailable: true).type);
+        Assert.Equal(DeviceType.MPS, DeviceChoice.Resolve("mps", cudaAvailable: false, mpsAvailable: true).type);
+        Assert.Contains("Apple silicon", Assert.Throws<InvalidOperationException>(() => DeviceChoice.Resolve("mps", false, false)).Message);
+        Assert.False(torch.mps_is_available()); // what "auto" asks on this (Linux) machine: it answers, and says no
     }
 }

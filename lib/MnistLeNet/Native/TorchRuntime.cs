@@ -29,14 +29,13 @@ public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirecto
 /// python3-torch), which TorchSharp would otherwise pick up by name. If a foreign libtorch is loaded
 /// anyway, the error names it.</item>
 /// <item>TorchSharp initialises its backend (CUDA first when the CUDA build is wanted, then CPU). On
-/// Windows, where TorchSharp's own message misleads, a failure explains the known TorchSharp bug and
-/// the way round it.</item>
+/// Windows, where TorchSharp's own message misleads, a failure loads the parts one by one and names the one
+/// that failed, with Windows' error (<see cref="WindowsLoadCheck"/>), and gives the way round it.</item>
 /// </list>
 /// It does not set torch's thread count: that is the trainer's choice (<c>Training/CpuThreads</c>).
 /// </remarks>
 public static class TorchRuntime
 {
-    const string WindowsIssue = "https://github.com/dotnet/TorchSharp/issues/1567";
     static readonly string[] LibtorchPreloadOrder = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
     static readonly object Gate = new();
     static TorchRuntimeInfo? _info;
@@ -88,13 +87,9 @@ public static class TorchRuntime
         : OperatingSystem.IsMacOS() ? OSPlatform.OSX
         : OSPlatform.Create(RuntimeInformation.OSDescription);
 
-    static string WindowsFailure(Exception e) =>
-        "TorchSharp's native library could not be loaded. On Windows this is a known TorchSharp bug: " +
-        $"the LibTorchSharp.dll of TorchSharp {PackageVersions.TorchSharp} needs functions that the libtorch {PackageVersions.LibTorch} " +
-        $"Windows binaries do not export, on x64 and ARM64 alike ({WindowsIssue}). TorchSharp's own message (below), " +
-        "about a missing libtorch-cpu-win reference, is misleading: nothing is missing from this project. " +
-        "What to do: run the tutorial in WSL2 (Ubuntu) or in the dev container (VS Code Dev Containers or GitHub Codespaces); " +
-        "README.md, section Platforms, has the steps. TorchSharp said: " + e.Message;
+    static string WindowsFailure(Exception e) => WindowsLoadCheck.Explain(e, RuntimeInformation.ProcessArchitecture,
+        WindowsLoadCheck.Folders(Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "", PackageRoots(), RuntimeInformation.ProcessArchitecture),
+        WindowsLoadCheck.Load);
 
     static string LoadFailure(Exception e, LibTorchSharpFixResult fix, string? cudaError) =>
         "TorchSharp's native library could not be loaded. " +
@@ -165,7 +160,11 @@ public static class TorchRuntime
         return local.Concat(packages).Where(Directory.Exists).Select(Path.GetFullPath).Distinct();
     }
 
-    static IEnumerable<string> PackageDirs(string id, string version)
+    static IEnumerable<string> PackageDirs(string id, string version) =>
+        PackageRoots().Select(r => Path.Combine(r, id.ToLowerInvariant(), version));
+
+    /// <summary>The NuGet package caches this process may have loaded TorchSharp from.</summary>
+    static IEnumerable<string> PackageRoots()
     {
         var roots = new List<string?>
         {
@@ -175,8 +174,7 @@ public static class TorchRuntime
         // TorchSharp.dll inside a package cache: <root>/torchsharp/<version>/lib/net8.0/TorchSharp.dll
         var torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location);
         if (torchSharpDir is not null) roots.Add(Path.GetFullPath(Path.Combine(torchSharpDir, "..", "..", "..", "..")));
-        return roots.OfType<string>().Where(r => r.Length > 0)
-            .Select(r => Path.Combine(r, id.ToLowerInvariant(), version));
+        return roots.OfType<string>().Where(r => r.Length > 0).Distinct();
     }
 
     /// <summary>Fails, naming the files, when a libtorch library was loaded from the system library

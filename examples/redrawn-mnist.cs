@@ -35,7 +35,7 @@ Directory.Delete(folder, recursive: true);
 
 foreach (var centre in new[] { true, false })
 {
-    using var images = from_array(inputs[centre]).reshape(count, 1, 28, 28);
+    using var images = tensor(inputs[centre], new long[] { count, 1, 28, 28 }); // one call: no temporary tensor for the GC to free mid-call
     var probabilities = Predictor.Probabilities(model, images);
     int correct = Enumerable.Range(0, count).Count(i => Array.IndexOf(probabilities[i], probabilities[i].Max()) == test.Labels.data<long>()[i]);
     Console.WriteLine($"redrawn files, {(centre ? "centre of mass centred" : "box in the middle, not centred")}: accuracy {(double)correct / count:P2} ({correct:N0}/{count:N0})");

@@ -128,7 +128,13 @@ public static class CliApp
             throw new UsageException($"--{fixedByCheckpoint} cannot be combined with --resume: a resumed run keeps its recipe");
         var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
         var recipe = checkpoint?.Options ?? RecipeOptions(cl);
-        var options = recipe with { Threads = Threads(cl, stderr) ?? recipe.Threads };
+        var threads = Threads(cl, stderr);
+        var options = recipe with { Threads = threads ?? recipe.Threads };
+        if (threads is null && options.ThreadCount > Environment.ProcessorCount)
+        {
+            stderr.WriteLine($"warning: {resumePath} asks for {options.ThreadCount} threads, more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
+            options = options with { Threads = Environment.ProcessorCount };
+        }
         var deviceName = cl.Choice("device", "auto", "auto", "cpu", "cuda");
         var output = cl.String("out") ?? DefaultModelPath;
         if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--out needs a file name");
@@ -136,9 +142,10 @@ public static class CliApp
         var checkpointPath = Path.ChangeExtension(output, ".checkpoint");
         if (SamePath(output, checkpointPath)) throw new UsageException($"--out {output}: that name is kept for the checkpoint; choose another");
         var dataDir = cl.String("data") ?? MnistFiles.DefaultDirectory();
-        foreach (var path in new[] { output, chartPath, checkpointPath })
-            if (MnistFiles.All.FirstOrDefault(f => SamePath(path, Path.Combine(dataDir, f.FileName))) is { } data)
-                throw new UsageException($"--out {output}: {path} is the MNIST data file {data.FileName}; choose another output file");
+        // The checkpoint being resumed is rewritten in place (that is how a run goes on), but no other output may be an input.
+        CheckOutputs([($"--out {output}", output), ("the training chart", chartPath)],
+            [.. DataFiles(dataDir), .. resumePath is null ? [] : new[] { ("the checkpoint being resumed", resumePath) }]);
+        CheckOutputs([("the checkpoint", checkpointPath)], DataFiles(dataDir));
         bool json = cl.Has("json");
 
         var device = DeviceChoice.Resolve(deviceName);
@@ -158,12 +165,14 @@ public static class CliApp
 
         stdout.WriteLine(checkpoint is null ? "start training ..." : $"resuming from {resumePath} at epoch {checkpoint.Epoch}, batch {checkpoint.Batch} ...");
         using var progress = new ConsoleProgressBar(stderr);
+        bool checkpointSaved = true; // the last end-of-epoch checkpoint
         void OnEvent(TrainingEvent e)
         {
             switch (e)
             {
                 case BatchProgress p: progress.Show(p.BatchesDone, p.BatchCount, $"epoch {p.Epoch}/{options.Epochs}"); break;
                 case BatchLogged or EpochCompleted or TestChecked or TargetReached: progress.Clear(); stdout.WriteLine(e); break;
+                case CheckpointNotSaved: progress.Clear(); stderr.WriteLine(e); checkpointSaved = false; break;
             }
         }
         TrainingHistory history;
@@ -182,6 +191,16 @@ public static class CliApp
         }
         var secondsFromStart = SecondsFromProcessStart();
         progress.Clear();
+        if (!signals.Finish())
+        {
+            // Ctrl-C came during the last batch or after it: stop as promised, the old model untouched.
+            stderr.WriteLine($"stopped after the last batch: {output} was not changed." + (checkpointSaved ? $" The finished run is in {checkpointPath}." : ""));
+            if (checkpointSaved) stderr.WriteLine($"To save it: mnist-lenet train --resume {checkpointPath} --out {output}" + (cl.String("data") is { } d ? $" --data {d}" : ""));
+            return StopSignals.ExitCode;
+        }
+        if (history.DivergedTrainLoss is { } diverged)
+            stderr.WriteLine($"warning: training diverged: the mean training loss reached {diverged:G3} (guessing at random gives {Math.Log(MnistDataset.NumClasses):F2}) " +
+                             $"and the test accuracy is {history.FinalAccuracy:P1}; the model is saved all the same. Try a smaller learning rate (--lr, now {options.LearningRate}).");
 
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
         stdout.WriteLine($"trained on {history.TrainImages} images; training ended {secondsFromStart:F2} s after the process started");
@@ -194,8 +213,9 @@ public static class CliApp
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
-            throw new IOException($"could not write {output} and {chartPath} ({e.Message}); both are unchanged. The trained model is kept in " +
-                                  $"{checkpointPath}: make room, then 'mnist-lenet train --resume {checkpointPath} --out {output}' writes them.", e);
+            throw new IOException($"could not write {output} and {chartPath} ({e.Message}); both are unchanged. " + (checkpointSaved
+                ? $"The trained model is kept in {checkpointPath}: make room, then 'mnist-lenet train --resume {checkpointPath} --out {output}' writes them."
+                : $"The last checkpoint could not be saved either: make room on the disk and train again."), e);
         }
         PendingFile.CommitAll(modelFile, chartFile);
         File.Delete(checkpointPath); // the run is complete: nothing left to resume
@@ -238,18 +258,18 @@ public static class CliApp
         var defaults = TrainingOptions.ForRecipe(recipe);
         return (defaults with
         {
-            Epochs = cl.Int("epochs", 1, 1000) ?? defaults.Epochs,
-            BatchSize = cl.Int("batch-size", 1, 60000) ?? defaults.BatchSize,
+            Epochs = cl.Int("epochs", 1, TrainingOptions.MaxEpochs) ?? defaults.Epochs,
+            BatchSize = cl.Int("batch-size", 1, TrainingOptions.MaxBatchSize) ?? defaults.BatchSize,
             LearningRate = cl.PositiveDouble("lr") ?? defaults.LearningRate,
             Seed = cl.Int("seed", 0) ?? defaults.Seed,
-            TrainLimit = cl.Int("limit", 1, 60000) ?? defaults.TrainLimit,
+            TrainLimit = cl.Int("limit", 1, TrainingOptions.MaxTrainLimit) ?? defaults.TrainLimit,
         }).Validated();
     }
 
     /// <summary>--threads, at most the number of cores (more only makes the threads wait for each other).</summary>
     static int? Threads(CommandLine cl, TextWriter stderr)
     {
-        var threads = cl.Int("threads", 1, 1024);
+        var threads = cl.Int("threads", 1, TrainingOptions.MaxThreads);
         if (threads > Environment.ProcessorCount)
         {
             stderr.WriteLine($"warning: --threads {threads} is more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
@@ -266,6 +286,17 @@ public static class CliApp
     }
 
     static readonly string[] RecipeOptionNames = ["recipe", "epochs", "batch-size", "lr", "seed", "limit"];
+
+    /// <summary>The four MNIST files of <paramref name="dataDir"/>, as inputs for <see cref="CheckOutputs"/>.</summary>
+    static IEnumerable<(string, string)> DataFiles(string dataDir) =>
+        MnistFiles.All.Select(f => ($"the MNIST data file {f.FileName}", Path.Combine(dataDir, f.FileName)));
+
+    /// <summary><see cref="FilePaths.CheckOutputs"/>, as a bad command line.</summary>
+    static void CheckOutputs(IReadOnlyList<(string, string)> outputs, IEnumerable<(string, string)> inputs)
+    {
+        try { FilePaths.CheckOutputs(outputs, inputs); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
 
     static bool SamePath(string a, string b) => PendingFile.SameTarget(a, b);
 
@@ -326,7 +357,9 @@ public static class CliApp
     static int Pad(CommandLine cl, TextWriter stdout)
     {
         var output = cl.String("out") ?? "pad.html";
-        using var model = ModelFile.Load(cl.Required("model"));
+        var modelPath = cl.Required("model");
+        CheckOutputs([($"--out {output}", output)], [("the model", modelPath), .. DataFiles(MnistFiles.DefaultDirectory())]);
+        using var model = ModelFile.Load(modelPath);
         stdout.WriteLine($"drawing pad (opens offline in a browser) saved to {DigitPad.Create(model).SaveHtml(output)}");
         return 0;
     }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using MnistLeNet.Handwriting;
 using MnistLeNet.Model;
 using MnistLeNet.Prediction;
-using static TorchSharp.torch;
 
 namespace MnistLeNet.Cli;
 
@@ -22,7 +21,7 @@ static class ImagePredictions
         {
             try
             {
-                var probabilities = Probabilities(model, problem is null ? DigitImage.FromFile(file) : throw new IOException(problem));
+                var probabilities = Predictor.Probabilities(model, problem is null ? DigitImage.FromFile(file).Input : throw new IOException(problem));
                 int predicted = Array.IndexOf(probabilities, probabilities.Max());
                 if (json)
                     stdout.WriteLine(JsonSerializer.Serialize(new { file, predicted, probabilities }));
@@ -42,12 +41,6 @@ static class ImagePredictions
         }
         if (failed > 0) stderr.WriteLine($"{failed} of {failed + done} pictures could not be read; the others were predicted.");
         return failed > 0 ? 1 : 0;
-    }
-
-    static float[] Probabilities(LeNet model, DigitStages digit)
-    {
-        using var input = from_array(digit.Input).reshape(1, 1, DigitImage.Size, DigitImage.Size);
-        return Predictor.Probabilities(model, input)[0];
     }
 
     /// <summary>A file as it is (the decoder decides whether it is a picture); a folder's picture files in name order.</summary>

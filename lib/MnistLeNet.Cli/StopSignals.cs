@@ -18,7 +18,9 @@ public sealed class StopSignals : IDisposable
 
     readonly CancellationTokenSource _stop = new();
     readonly List<PosixSignalRegistration> _registrations = [];
+    readonly Lock _gate = new();
     int _received;
+    bool _finished;
 
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _stop.Token;
@@ -35,8 +37,30 @@ public sealed class StopSignals : IDisposable
             context.Cancel = true;
             if (Interlocked.Increment(ref _received) > 1) Environment.Exit(ExitCode);
             log.WriteLine();
-            log.WriteLine($"{NameOf(context.Signal, windows)}: stopping after the current batch to save a checkpoint (press Ctrl-C again to quit at once, losing this epoch's progress) ...");
-            _stop.Cancel();
+            lock (_gate)
+            {
+                if (_finished)
+                {
+                    log.WriteLine($"{NameOf(context.Signal, windows)}: training has already finished: its results are being saved (press Ctrl-C again to quit at once)");
+                    return;
+                }
+                log.WriteLine($"{NameOf(context.Signal, windows)}: stopping after the current batch to save a checkpoint (press Ctrl-C again to quit at once, losing this epoch's progress) ...");
+                _stop.Cancel();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called once training has ended, before its results replace the old files: from now on a signal no longer
+    /// promises a checkpoint. Returns false if a stop was asked for first (then the caller must stop as promised).
+    /// </summary>
+    public bool Finish()
+    {
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested) return false;
+            _finished = true;
+            return true;
         }
     }
 

@@ -42,12 +42,14 @@ public sealed class PendingFile : IDisposable
     public static PendingFile Reserve(string path)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("a file name is needed", nameof(path));
+        FilePaths.CheckOutput(path);
         var target = TargetOf(path);
         if (Directory.Exists(target)) throw new IOException($"{path}: is a folder, not a file");
         if (OperatingSystem.IsWindows() && ReadOnlyOnWindows(target))
             throw new IOException($"{path}: the file is read-only, and Windows does not replace a read-only file; clear its read-only attribute (file Properties) or choose another file");
         var directory = Path.GetDirectoryName(target)!;
         if (File.Exists(directory)) throw new IOException($"{path}: {directory} is a file, not a folder");
+        var firstCreated = FirstMissing(directory);
         try { Directory.CreateDirectory(directory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,6 +71,7 @@ public sealed class PendingFile : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                RemoveFolders(directory, firstCreated); // refused: leave nothing behind
                 throw new IOException($"{path}: cannot write in {directory} ({e.Message})", e);
             }
             // Between our open and our lock, the previous holder may have renamed or removed that file;
@@ -165,6 +168,25 @@ public sealed class PendingFile : IDisposable
             _committed = true;
         }
         _temp.Dispose();
+    }
+
+    /// <summary>The outermost folder of <paramref name="directory"/> (itself included) that does not exist yet, or null.</summary>
+    static string? FirstMissing(string directory)
+    {
+        string? missing = null;
+        for (var d = directory; !string.IsNullOrEmpty(d) && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing = d;
+        return missing;
+    }
+
+    /// <summary>Removes the folders from <paramref name="directory"/> up to <paramref name="outermost"/>, as long as they are empty.</summary>
+    static void RemoveFolders(string directory, string? outermost)
+    {
+        if (outermost is null) return;
+        for (var d = directory; d is not null && d.Length >= outermost.Length; d = Path.GetDirectoryName(d))
+        {
+            try { Directory.Delete(d); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; } // not empty: someone else's now
+        }
     }
 
     /// <summary>Renames the temporary file over the target, replacing it. Replaceable by tests, which stand in for

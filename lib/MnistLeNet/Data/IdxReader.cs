@@ -35,7 +35,7 @@ public static class IdxReader
     /// expected size, whatever a damaged or malicious header claims.</param>
     public static IdxArray Read(string path, Action<int, int[]>? checkHeader = null)
     {
-        using var file = File.OpenRead(path);
+        using var file = FilePaths.OpenRead(path, "IDX file");
         return Read(file, path, checkHeader);
     }
 

@@ -41,9 +41,9 @@ public static class MnistDownloader
             if (offlineMirror is not null)
             {
                 var source = Path.Combine(offlineMirror, file.FileName);
-                if (!File.Exists(source))
-                    throw new FileNotFoundException($"{source}: not found in the offline mirror folder '{offlineMirror}'", source);
-                WriteVerified(file, target, source, temp => CopyWithProgress(File.OpenRead(source), temp, file.FileName, new FileInfo(source).Length, progress));
+                using var copy = FilePaths.OpenRead(source, "MNIST file", notFound: $"{source}: not found in the offline mirror folder '{offlineMirror}'");
+                FilePaths.CheckOutputs([($"the data folder's {file.FileName}", target)], [("the offline mirror's copy", source)]);
+                WriteVerified(file, target, source, temp => CopyWithProgress(copy, temp, file.FileName, copy.Length, progress));
             }
             else
             {

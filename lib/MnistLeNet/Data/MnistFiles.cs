@@ -11,7 +11,7 @@ public sealed record MnistFile(string FileName, int Magic, int[] Dimensions, str
     /// more images than MNIST has is refused without decompressing it.</summary>
     public IdxArray ReadAndVerify(string path)
     {
-        using var file = File.OpenRead(path);
+        using var file = FilePaths.OpenRead(path, "MNIST data file");
         return ReadAndVerify(file, path);
     }
 

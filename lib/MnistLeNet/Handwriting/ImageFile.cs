@@ -22,14 +22,10 @@ public static class ImageFile
     /// <exception cref="InvalidDataException">Not an image, damaged, or too large; the message names the file.</exception>
     public static (byte[] Rgba, int Width, int Height) ReadRgba(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
-        long length = new FileInfo(path).Length;
-        if (length > MaxFileLength) throw new InvalidDataException($"{path}: {length:N0} bytes is too large for a picture of a digit (at most {MaxFileLength:N0})");
-        if (length == 0) throw new InvalidDataException($"{path}: the file is empty");
-
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InvalidDataException($"{path}: cannot be read ({e.Message})", e); }
+        try { bytes = FilePaths.ReadAll(path, MaxFileLength, "picture", notFound: $"{path}: file not found"); }
+        catch (IOException e) when (e is not FileNotFoundException) { throw new InvalidDataException(e.Message, e); }
+        if (bytes.Length == 0) throw new InvalidDataException($"{path}: the file is empty");
 
         using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var opened) // the codec owns the stream
             ?? throw new InvalidDataException($"{path}: not an image that can be read (PNG, JPEG, BMP, GIF or WebP): {Describe(opened)}");

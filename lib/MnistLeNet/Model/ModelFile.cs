@@ -53,10 +53,8 @@ public static class ModelFile
     /// <exception cref="InvalidDataException">The file is not a LeNet parameter file, is damaged, or holds NaN or infinite weights.</exception>
     public static LeNet Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found (train one first: the CLI's 'train' command or notebook 4)", path);
-        if (new FileInfo(path).Length > MaxFileLength)
-            throw new InvalidDataException($"{path}: {new FileInfo(path).Length} bytes is far too large for a LeNet parameter file");
-        var bytes = File.ReadAllBytes(path);
+        var bytes = FilePaths.ReadAll(path, MaxFileLength, "LeNet parameter file",
+            notFound: $"{path}: model file not found (train one first: the CLI's 'train' command or notebook 4)");
         using var stream = new MemoryStream(bytes, writable: false);
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
         string format;

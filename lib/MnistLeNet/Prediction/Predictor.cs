@@ -27,6 +27,16 @@ public static class Predictor
         return Rows(nn.functional.softmax(logits, dim: 1));
     }
 
+    /// <summary>Probabilities for one 28×28 image given as its 784 values, row by row (e.g. <c>DigitStages.Input</c>).</summary>
+    public static float[] Probabilities(nn.Module<Tensor, Tensor> model, float[] pixels)
+    {
+        // One call makes the [1,1,28,28] tensor. Not from_array(pixels).reshape(...): that leaves a temporary
+        // tensor that nothing refers to while reshape runs in native code, so a garbage collection on another
+        // thread may finalize it, freeing the native tensor under reshape's feet (a segfault after hundreds of pictures).
+        using var image = tensor(pixels, [1, 1, 28, 28]);
+        return Probabilities(model, image)[0];
+    }
+
     /// <summary>Predicts image <paramref name="index"/> of <paramref name="data"/>.</summary>
     public static ImagePrediction Predict(nn.Module<Tensor, Tensor> model, MnistDataset data, int index) => PredictMany(model, data, [index])[0];
 

@@ -130,8 +130,17 @@ public sealed class Trainer
                 var validation = targetReached ?? Validate(test, epoch, batchId);
                 var result = new EpochResult(epoch, lossSum / images, validation.Loss, validation.Accuracy, seconds, images);
                 history.Epochs.Add(result);
-                using (var nextShuffleState = loader.ShuffleState)
+                // A checkpoint that cannot be written (a full disk) must not cost the epoch just trained: training goes on,
+                // the previous checkpoint stays as it was (it is replaced whole or not at all), and the caller is told.
+                try
+                {
+                    using var nextShuffleState = loader.ShuffleState;
                     SaveCheckpoint(new(Options, epoch + 1, 0, 0, 0, 0, [.. history.Epochs], [.. history.LoggedBatches]), nextShuffleState, optimizer);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    onEvent?.Invoke(new CheckpointNotSaved(epoch, CheckpointPath!, e.Message));
+                }
                 onEvent?.Invoke(new EpochCompleted(result));
                 if (Options.StopAt?.Reached(imagesDone, result.TestAccuracy) == true)
                     onEvent?.Invoke(new TargetReached(imagesDone, result.TestAccuracy));

@@ -40,6 +40,15 @@ public sealed record TargetReached(long Images, double TestAccuracy) : TrainingE
     public override string ToString() => $"target reached: test accuracy {TestAccuracy:F4} after {Images} training images";
 }
 
+/// <summary>The checkpoint after an epoch could not be written (e.g. the disk is full); training went on, and the
+/// previous checkpoint at <paramref name="Path"/>, if any, is unchanged.</summary>
+public sealed record CheckpointNotSaved(int Epoch, string Path, string Reason) : TrainingEvent
+{
+    public override string ToString() =>
+        $"warning: the checkpoint after epoch {Epoch} could not be saved ({Reason}); training goes on, and {Path} is as it was. " +
+        "Make room on the disk: stopped before the next checkpoint, the run would resume from the previous one (or start over).";
+}
+
 /// <summary>The results of a training run, one entry per epoch, plus every logged batch loss.</summary>
 public sealed class TrainingHistory
 {
@@ -50,6 +59,14 @@ public sealed class TrainingHistory
     public long TrainImages => Epochs.Sum(e => (long)e.TrainImages);
 
     public double FinalAccuracy => Epochs.Count == 0 ? double.NaN : Epochs[^1].TestAccuracy;
+
+    /// <summary>Above this mean training loss an epoch has diverged: ten times the loss of guessing at random (ln 10 ≈ 2.3),
+    /// an average probability of e^-23 for the right digit. A learning run never gets there; a too large learning rate does,
+    /// and with sigmoids the loss can stay finite (so no NaN stops the run).</summary>
+    public static double DivergedLoss { get; } = 10 * Math.Log(Data.MnistDataset.NumClasses);
+
+    /// <summary>The largest mean training loss of an epoch, if it is above <see cref="DivergedLoss"/>; else null.</summary>
+    public double? DivergedTrainLoss => Epochs.Count > 0 && Epochs.Max(e => e.TrainLoss) is var worst && !(worst <= DivergedLoss) ? worst : null;
 
     /// <summary>Training images per second over the whole run (validation excluded).</summary>
     public double ImagesPerSecond => Epochs.Sum(e => e.TrainImages) / Epochs.Sum(e => e.TrainSeconds);

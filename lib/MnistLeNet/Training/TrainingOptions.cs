@@ -173,17 +173,23 @@ public sealed record TrainingOptions
     /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
     public int ThreadCount => Threads ?? DefaultThreads(BatchSize);
 
+    /// <summary>The largest values <see cref="Validated"/> accepts (the command line's limits too): more epochs than
+    /// anyone waits for, a batch or a subset larger than MNIST's training set, or more threads than any machine has
+    /// cores, can only be a mistake (or a crafted checkpoint).</summary>
+    public const int MaxEpochs = 1000, MaxBatchSize = 60000, MaxTrainLimit = 60000, MaxThreads = 1024;
+
     /// <summary>Checks every value, naming the first bad one.</summary>
     public TrainingOptions Validated()
     {
         if (BasedOn is not ("classic" or "fast" or "speedrun")) throw new ArgumentOutOfRangeException(nameof(BasedOn), BasedOn, "must be classic, fast or speedrun");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be at least 1");
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be at least 1");
+        if (BatchSize is < 1 or > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"must be 1..{MaxBatchSize}");
+        if (Epochs is < 1 or > MaxEpochs) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"must be 1..{MaxEpochs}");
+        if (Seed < 0) throw new ArgumentOutOfRangeException(nameof(Seed), Seed, "must be at least 0");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
         if (Momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "must be in [0,1)");
         if (LogEvery < 1) throw new ArgumentOutOfRangeException(nameof(LogEvery), LogEvery, "must be at least 1");
-        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
-        if (TrainLimit is < 1) throw new ArgumentOutOfRangeException(nameof(TrainLimit), TrainLimit, "must be at least 1");
+        if (Threads is < 1 or > MaxThreads) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, $"must be 1..{MaxThreads}");
+        if (TrainLimit is < 1 or > MaxTrainLimit) throw new ArgumentOutOfRangeException(nameof(TrainLimit), TrainLimit, $"must be 1..{MaxTrainLimit}");
         if (!(LabelSmoothing is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "must be in [0,1)");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "must be a number >= 0");
         if ((Nesterov || WeightDecay > 0) && Optimizer != OptimizerKind.SgdMomentum)

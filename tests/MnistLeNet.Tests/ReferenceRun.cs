@@ -26,12 +26,18 @@ public static partial class ReferenceRun
         int at = 0;
         foreach (Match number in numbers)
         {
-            pattern.Append(Literal(quote[at..number.Index])).Append(@"(-?[\d,]*\.?\d+(?:E[-+]?\d+)?)");
+            pattern.Append(Literal(quote[at..number.Index])).Append('(').Append(NumberPattern().ToString()).Append(')');
             at = number.Index + number.Length;
         }
         pattern.Append(Literal(quote[at..]));
-        var found = Regex.Match(printed, pattern.ToString());
-        if (!found.Success) return $"'{quote}' is not in the output:\n{printed}";
+        var candidates = Regex.Matches(printed, pattern.ToString());
+        if (candidates.Count == 0) return $"'{quote}' is not in the output:\n{printed}";
+        var mismatches = candidates.Select(found => Mismatch(quote, numbers, found)).ToList();
+        return mismatches.Any(m => m is null) ? null : mismatches[0];   // any line of the output may be the quoted one
+    }
+
+    static string? Mismatch(string quote, MatchCollection numbers, Match found)
+    {
         for (int i = 0; i < numbers.Count; i++)
         {
             var after = quote[(numbers[i].Index + numbers[i].Length)..].TrimStart();
@@ -53,6 +59,7 @@ public static partial class ReferenceRun
 
     static string Literal(string text) => string.Join(@"\s+", Regex.Split(text, @"\s+").Select(Regex.Escape));
 
-    [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?(?:E[-+]?\d+)?")]
+    // 1,234 and 1,234.5 group thousands; "2, epoch" is the number 2 and a comma.
+    [GeneratedRegex(@"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:E[-+]?\d+)?")]
     private static partial Regex NumberPattern();
 }

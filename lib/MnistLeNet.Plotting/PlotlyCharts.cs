@@ -33,7 +33,7 @@ public static class PlotlyCharts
         ImageGridChart c => ImageGrid(c.Images, c.Width, c.Titles, c.Columns, c.Title, c.Colorscale, c.CellPx, c.SharedScale),
         AnnotatedImageChart c => AnnotatedImage(c.Pixels, c.Width, c.Title, c.Decimals, c.CellPx),
         LinesChart c => Lines(c.X, c.Names, c.Ys, c.Title, c.XTitle, c.YTitle, c.Markers),
-        TrainingCurvesChart c => TrainingCurves(c.TrainLoss, c.TestLoss, c.TestAccuracy, c.TotalEpochs, c.Title),
+        TrainingCurvesChart c => TrainingCurves(c.TrainLoss, c.TestLoss, c.TestAccuracy, c.TrainAccuracy ?? [], c.TotalEpochs, c.Title),
         ColoredBarsChart c => ColoredBars(c.Labels, c.Values, c.Colors, c.Texts, c.Title, c.XTitle, c.YTitle, c.YMin, c.YMax),
         GroupedBarsChart c => GroupedBars(c.Labels, c.Names, c.Values, c.HoverTexts, c.Title, c.XTitle, c.YTitle, c.YTickFormat),
         ConfusionMatrixChart c => ConfusionMatrix(c.Counts, c.Labels, c.Title),
@@ -202,12 +202,12 @@ public static class PlotlyCharts
     }
 
     /// <summary>
-    /// Two panels side by side, loss (train and test) on the left, test accuracy on the right, per epoch.
+    /// Two panels side by side, loss (train and test) on the left, accuracy (test, and train where given) on the right, per epoch.
     /// The x axes always span epochs 1..<paramref name="totalEpochs"/>, so a chart redrawn after every
     /// epoch keeps its scale while the lines grow.
     /// </summary>
     /// <param name="trainLoss">one value per finished epoch (may be empty)</param>
-    private static string TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, int totalEpochs, string title)
+    private static string TrainingCurves(double[] trainLoss, double[] testLoss, double[] testAccuracy, double[] trainAccuracy, int totalEpochs, string title)
     {
         var n = Math.Max(trainLoss.Length, Math.Max(testLoss.Length, testAccuracy.Length));
         totalEpochs = Math.Max(Math.Max(totalEpochs, n), 1);
@@ -224,9 +224,14 @@ public static class PlotlyCharts
             Line(trainLoss, "train loss", SeriesColors[0], "epoch %{x}: train loss %{y:.4f}<extra></extra>"),
             Line(testLoss, "test loss", SeriesColors[1], "epoch %{x}: test loss %{y:.4f}<extra></extra>"),
         });
-        var accuracy = Line(testAccuracy, "test accuracy", SeriesColors[2], "epoch %{x}: test accuracy %{y:.2%}<extra></extra>");
+        var testLine = Line(testAccuracy, "test accuracy", SeriesColors[2], "epoch %{x}: test accuracy %{y:.2%}<extra></extra>");
+        var accuracy = trainAccuracy.Length == 0 ? testLine : CS.Chart.Combine(new[]
+        {
+            Line(trainAccuracy, "train accuracy (running, over the epoch's batches)", SeriesColors[3], "epoch %{x}: train accuracy %{y:.2%}<extra></extra>"),
+            testLine,
+        });
         var grid = CS.Chart.Grid(new[] { loss, accuracy }, 1, 2,
-            SubPlotTitles: new[] { "loss (cross-entropy)", "test accuracy" }, XGap: 0.18);
+            SubPlotTitles: new[] { "loss (cross-entropy)", trainAccuracy.Length == 0 ? "test accuracy" : "accuracy" }, XGap: 0.18);
         grid = CS.GenericChartExtensions.WithSize(grid, 900, 380);
         Mutate(grid, l =>
         {

@@ -115,6 +115,21 @@ public class ChartTests
         Assert.Equal([0.4, 0.2], Numbers(traces["test loss"].GetProperty("y")));
         Assert.Equal([0.87, 0.93], Numbers(traces["test accuracy"].GetProperty("y")));
         Assert.Equal("x2", traces["test accuracy"].GetProperty("xaxis").GetString());
+        Assert.DoesNotContain(traces.Keys, k => k.StartsWith("train accuracy", StringComparison.Ordinal)); // not measured: not drawn
+    }
+
+    [Fact]
+    public void Training_curves_draw_the_training_accuracy_beside_the_test_accuracy_when_every_epoch_has_one()
+    {
+        var history = new TrainingHistory();
+        history.Epochs.Add(new EpochResult(1, 0.9, 0.4, 0.87, 1, 100) { TrainAccuracy = 0.8 });
+        history.Epochs.Add(new EpochResult(2, 0.3, 0.2, 0.93, 1, 100) { TrainAccuracy = 0.95 });
+        var traces = Figure(TrainingCurves.Chart(history, totalEpochs: 5)).GetProperty("data").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("name").GetString()!);
+        var train = traces.Single(t => t.Key.StartsWith("train accuracy", StringComparison.Ordinal)).Value;
+        Assert.Equal([0.8, 0.95], Numbers(train.GetProperty("y")));
+        Assert.Equal("x2", train.GetProperty("xaxis").GetString());               // in the accuracy panel, with the test accuracy
+        Assert.Equal([0.87, 0.93], Numbers(traces["test accuracy"].GetProperty("y")));
     }
 
     [Fact]

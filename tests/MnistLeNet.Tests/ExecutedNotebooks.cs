@@ -1,6 +1,6 @@
 namespace MnistLeNet.Tests;
 
-/// <summary>Runs the six notebooks once, in order, with the stock kernel through dotnet-repl (see <see cref="NotebookRun"/>),
+/// <summary>Runs the seven notebooks once, in order, with the stock kernel through dotnet-repl (see <see cref="NotebookRun"/>),
 /// each with its exercises' worked solutions inserted after the exercises (see <see cref="Exercises"/>).</summary>
 public sealed class ExecutedNotebooks
 {

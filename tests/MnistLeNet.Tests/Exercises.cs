@@ -31,6 +31,26 @@ public static partial class Exercises
     public static IReadOnlyList<(string Exercise, string Code)> Solutions(JsonObject notebook) =>
         MarkdownCells(notebook).SelectMany(SolutionsIn).ToList();
 
+    /// <summary>The solutions' reference lines, in order: a paragraph of a Solution block that starts with
+    /// <see cref="ReferenceRunMarker"/> says what the solution printed on a reference run, quoting pieces of its output in
+    /// backticks (<see cref="ReferenceRun"/> compares them with what the solution prints when the tests run it).</summary>
+    public static IReadOnlyList<(string Exercise, IReadOnlyList<string> Quotes)> ReferenceRuns(JsonObject notebook) =>
+        MarkdownCells(notebook).SelectMany(ReferenceRunsIn).ToList();
+
+    public const string ReferenceRunMarker = "On a reference run";
+
+    static IEnumerable<(string Exercise, IReadOnlyList<string> Quotes)> ReferenceRunsIn(string markdown)
+    {
+        var exercise = Number().Match(markdown);
+        foreach (Match block in Details().Matches(markdown))
+        {
+            if (block.Groups[1].Value != "Solution") continue;
+            var outsideCode = CSharpBlock().Replace(block.Groups[2].Value, "");
+            foreach (var paragraph in outsideCode.Split("\n\n").Select(p => p.Trim()).Where(p => p.StartsWith(ReferenceRunMarker, StringComparison.Ordinal)))
+                yield return (exercise.Groups[1].Value, Quote().Matches(paragraph).Select(m => m.Groups[1].Value).ToList());
+        }
+    }
+
     /// <summary>The notebook with every solution's code inserted as a code cell after the markdown cell that holds it.
     /// Each inserted cell starts with <see cref="SolutionMarker"/> and the exercise's number.</summary>
     public static JsonObject WithSolutions(JsonObject notebook)
@@ -79,6 +99,9 @@ public static partial class Exercises
 
     static string Source(JsonObject cell) =>
         cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)cell["source"] ?? "";
+
+    [GeneratedRegex(@"`([^`]+)`")]
+    private static partial Regex Quote();
 
     [GeneratedRegex(@"^### Exercise (\d+\.\d+) \(([^)]*)\) · \S", RegexOptions.Multiline)]
     private static partial Regex Heading();

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace MnistLeNet.Tests;
 
 /// <summary>
-/// Runs the six notebooks once, in order, as learners get them (without the inserted solutions of
+/// Runs the seven notebooks once, in order, as learners get them (without the inserted solutions of
 /// <see cref="NotebookRun"/>), through Jupyter's own client (nbconvert with the .NET kernel,
 /// registered in a scratch folder), which saves outputs differently from dotnet-repl: display updates
 /// never reach the saved file, and compiler warnings are saved as error-coloured stderr.

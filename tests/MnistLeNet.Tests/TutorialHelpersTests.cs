@@ -32,6 +32,28 @@ public class TutorialHelpersTests
         var epoch = Assert.Single(progress.History.Epochs);
         Assert.Equal((1 * 10 + 2 * 10 + 3 * 10 + 4 * 5) / 35.0, epoch.TrainLoss, 10);
         Assert.Equal((35, 0.5, 0.7), (epoch.TrainImages, epoch.TestAccuracy, epoch.TestLoss));
+        Assert.Null(epoch.TrainAccuracy);                                   // the loop measured none
+    }
+
+    [Fact]
+    public void Training_progress_for_a_loader_uses_Trainers_thread_count_until_Finish_and_records_the_training_accuracy()
+    {
+        int before = torch.get_num_threads();
+        int expected = CpuThreads.For(10);
+        torch.set_num_threads(expected + 1);                                 // something else, to see it change and come back
+        try
+        {
+            var progress = new TrainingProgress(new BatchLoader(Mnist.Test, batchSize: 10));
+            int outside = torch.get_num_threads();
+            progress.Start(epochs: 1);
+            Assert.Equal(expected, torch.get_num_threads());
+            progress.Batch(epoch: 1, batchId: 0, loss: 1, images: 10);
+            progress.Epoch(1, testAccuracy: 0.5, testLoss: 0.7, trainAccuracy: 0.25);
+            progress.Finish();
+            Assert.Equal(outside, torch.get_num_threads());
+            Assert.Equal(0.25, Assert.Single(progress.History.Epochs).TrainAccuracy);
+        }
+        finally { torch.set_num_threads(before); }
     }
 
     [Fact]

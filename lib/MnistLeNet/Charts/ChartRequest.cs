@@ -41,7 +41,7 @@ internal sealed record AnnotatedImageChart(double[] Pixels, int Width, string Ti
 internal sealed record LinesChart(double[] X, string[] Names, double[][] Ys, string Title, string XTitle, string YTitle,
     bool Markers) : ChartRequest(Title);
 internal sealed record TrainingCurvesChart(double[] TrainLoss, double[] TestLoss, double[] TestAccuracy, int TotalEpochs,
-    string Title) : ChartRequest(Title);
+    string Title, double[]? TrainAccuracy = null) : ChartRequest(Title);
 internal sealed record ColoredBarsChart(string[] Labels, double[] Values, string[] Colors, string[] Texts, string Title,
     string XTitle, string YTitle, double YMin, double YMax) : ChartRequest(Title);
 internal sealed record GroupedBarsChart(string[] Labels, string[] Names, double[][] Values, string[][] HoverTexts, string Title,

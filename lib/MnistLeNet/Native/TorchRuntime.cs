@@ -12,7 +12,22 @@ namespace MnistLeNet.Native;
 /// <param name="CudaAvailable">True when TorchSharp reports a usable CUDA device.</param>
 /// <param name="CudaError">Why CUDA could not be initialised, when the CUDA build was wanted; otherwise null.</param>
 public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirectory,
-    IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable, string? CudaError = null);
+    IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable, string? CudaError = null)
+{
+    /// <summary>One line for a learner: what runs where, and what was fixed (the first output of the tutorial).</summary>
+    public string Describe()
+    {
+        var where = CudaAvailable ? "on the CPU, with a CUDA GPU available" : "on the CPU (no CUDA GPU)";
+        var loaded = NativeDirectory is null ? "" : $", loaded from {NativeDirectory}";
+        var fix = !HostNeedsPatch ? ""
+            : PatchedFiles.Count == 0 ? "; this system's libstdc++ is older than libtorch's, and libLibTorchSharp.so was already patched for it (README: the native fix)"
+            : $"; this system's libstdc++ is older than libtorch's, so {(PatchedFiles.Count == 1 ? "1 copy" : $"{PatchedFiles.Count} copies")} of libLibTorchSharp.so {(PatchedFiles.Count == 1 ? "was" : "were")} patched to load (README: the native fix)";
+        var cuda = CudaError is null ? "" : $"; CUDA did not start: {CudaError}";
+        return $"TorchSharp ready: libtorch {TorchVersion} {where}{loaded}{fix}{cuda}";
+    }
+
+    public override string ToString() => Describe();
+}
 
 /// <summary>
 /// The one entry point that prepares TorchSharp's native libraries. Every program (CLI, benchmark,

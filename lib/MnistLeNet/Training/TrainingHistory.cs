@@ -5,6 +5,11 @@ namespace MnistLeNet.Training;
 public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double TrainSeconds, int TrainImages)
 {
     public double ImagesPerSecond => TrainImages / TrainSeconds;
+
+    /// <summary>The running accuracy (0..1) of the epoch's training batches, each counted as it was trained on (so with the
+    /// weights of that moment), where the loop measured it (notebook 4's does; <see cref="Trainer"/> does not).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? TrainAccuracy { get; init; }
 }
 
 /// <summary>Something that happened during training, for printing or plotting while it runs.</summary>

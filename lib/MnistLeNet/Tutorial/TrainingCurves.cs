@@ -10,7 +10,7 @@ namespace MnistLeNet.Tutorial;
 public static class TrainingCurves
 {
     /// <summary>
-    /// Loss (train and test) and test accuracy per epoch, with the x axis fixed to epochs
+    /// Loss (train and test) and accuracy (test, and train where every epoch recorded it) per epoch, with the x axis fixed to epochs
     /// 1..<paramref name="totalEpochs"/>: call it again after every epoch to redraw a live chart.
     /// </summary>
     public static ChartHtml Chart(TrainingHistory history, int totalEpochs, string title = "Training progress")
@@ -18,7 +18,8 @@ public static class TrainingCurves
             history.Epochs.Select(e => e.TrainLoss).ToArray(),
             history.Epochs.Select(e => e.TestLoss).ToArray(),
             history.Epochs.Select(e => e.TestAccuracy).ToArray(),
-            totalEpochs, title);
+            totalEpochs, title,
+            history.Epochs.All(e => e.TrainAccuracy is not null) ? history.Epochs.Select(e => e.TrainAccuracy!.Value).ToArray() : null);
 
     /// <summary>
     /// The loss of every logged batch (the tutorial's "batch_id: ..., loss is: ..." lines) over time,

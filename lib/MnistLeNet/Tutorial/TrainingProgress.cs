@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MnistLeNet.Data;
 using MnistLeNet.Training;
 
 namespace MnistLeNet.Tutorial;
@@ -9,10 +10,18 @@ namespace MnistLeNet.Tutorial;
 /// and <see cref="Finish"/> shows the final curves, so that every notebook client (VS Code, Jupyter,
 /// a saved notebook) has them. <see cref="Batch"/> also lets the notebook's stop button end the loop at
 /// the next batch: the model keeps what it has learned, and the next cell can continue from there.
-/// Outside a notebook kernel it shows nothing and only records.
+/// Made for a <see cref="BatchLoader"/>, it also gives torch the CPU thread count that <see cref="Trainer"/> uses for that
+/// batch size (<see cref="CpuThreads.For"/>) from <see cref="Start"/> to <see cref="Finish"/>, so the notebook's loop needs
+/// no line about threads. Outside a notebook kernel it shows nothing and only records.
 /// </summary>
 public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
 {
+    /// <summary>Progress for a loop over <paramref name="loader"/>'s batches, with the thread count for its batch size.</summary>
+    public TrainingProgress(BatchLoader loader, int logEvery = 500) : this(loader.BatchCount, logEvery) => _threadCount = CpuThreads.For(loader.BatchSize);
+
+    readonly int? _threadCount;
+    IDisposable? _threads;
+
     static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(1);
 
     readonly Stopwatch _sinceRedraw = new(), _epochClock = new();
@@ -27,6 +36,8 @@ public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
     /// <summary>Starts showing progress for <paramref name="epochs"/> more epochs (call at the top of the training cell).</summary>
     public void Start(int epochs)
     {
+        _threads?.Dispose();
+        _threads = _threadCount is int threads ? CpuThreads.Use(threads) : null;
         _plannedEpochs = History.Epochs.Count + epochs;
         _status = NotebookKernel.Display($"training {epochs} epoch(s): the live status shows here while the cell runs");
         _batchChart = NotebookKernel.Display("(the loss chart appears after the first batches; final charts below when done)");
@@ -49,22 +60,27 @@ public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
         _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
     }
 
-    /// <summary>Records an epoch's validation result and redraws the epoch chart.</summary>
-    public void Epoch(int epoch, double testAccuracy, double testLoss)
+    /// <summary>Records an epoch's validation result (and, if the loop measured it, its training accuracy) and redraws the epoch chart.</summary>
+    public void Epoch(int epoch, double testAccuracy, double testLoss, double? trainAccuracy = null)
     {
-        History.Epochs.Add(new EpochResult(epoch, _epochLoss / Math.Max(1, _epochImages), testLoss, testAccuracy, _epochClock.Elapsed.TotalSeconds, _epochImages));
+        History.Epochs.Add(new EpochResult(epoch, _epochLoss / Math.Max(1, _epochImages), testLoss, testAccuracy, _epochClock.Elapsed.TotalSeconds, _epochImages)
+        {
+            TrainAccuracy = trainAccuracy,
+        });
         _epochChart?.Invoke(TrainingCurves.Chart(History, _plannedEpochs));
         _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
     }
 
-    /// <summary>Ends the live display and shows the final curves (call at the end of the training cell).</summary>
+    /// <summary>Ends the live display, gives torch its thread count back and shows the final curves (call at the end of the training cell).</summary>
     public void Finish()
     {
+        _threads?.Dispose();
+        _threads = null;
         var last = History.Epochs.LastOrDefault();
         _status?.Invoke(last is null ? "done" : $"done: {History.Epochs.Count} epoch(s) so far, test accuracy {last.TestAccuracy:P2}, {last.ImagesPerSecond:N0} training images/s in the last epoch");
         _batchChart?.Invoke("(final charts below)");
         _epochChart?.Invoke("");
         NotebookKernel.Display(TrainingCurves.BatchLossChart(History));
-        NotebookKernel.Display(TrainingCurves.Chart(History, History.Epochs.Count));
+        if (History.Epochs.Count > 0) NotebookKernel.Display(TrainingCurves.Chart(History, History.Epochs.Count));
     }
 }

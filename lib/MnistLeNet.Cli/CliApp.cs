@@ -126,15 +126,6 @@ public static class CliApp
         var resumePath = cl.String("resume");
         if (resumePath is not null && RecipeOptionNames.FirstOrDefault(cl.Has) is { } fixedByCheckpoint)
             throw new UsageException($"--{fixedByCheckpoint} cannot be combined with --resume: a resumed run keeps its recipe");
-        var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
-        var recipe = checkpoint?.Options ?? RecipeOptions(cl);
-        var threads = Threads(cl, stderr);
-        var options = recipe with { Threads = threads ?? recipe.Threads };
-        if (threads is null && options.ThreadCount > Environment.ProcessorCount)
-        {
-            stderr.WriteLine($"warning: {resumePath} asks for {options.ThreadCount} threads, more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
-            options = options with { Threads = Environment.ProcessorCount };
-        }
         var deviceName = cl.Choice("device", "auto", "auto", "cpu", "cuda");
         var output = cl.String("out") ?? DefaultModelPath;
         if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--out needs a file name");
@@ -146,6 +137,15 @@ public static class CliApp
         CheckOutputs([($"--out {output}", output), ("the training chart", chartPath)],
             [.. DataFiles(dataDir), .. resumePath is null ? [] : new[] { ("the checkpoint being resumed", resumePath) }]);
         CheckOutputs([("the checkpoint", checkpointPath)], DataFiles(dataDir));
+        var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
+        var recipe = checkpoint?.Options ?? RecipeOptions(cl);
+        var threads = Threads(cl, stderr);
+        var options = recipe with { Threads = threads ?? recipe.Threads };
+        if (threads is null && options.ThreadCount > Environment.ProcessorCount)
+        {
+            stderr.WriteLine($"warning: {resumePath} asks for {options.ThreadCount} threads, more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
+            options = options with { Threads = Environment.ProcessorCount };
+        }
         bool json = cl.Has("json");
 
         var device = DeviceChoice.Resolve(deviceName);

@@ -31,7 +31,7 @@ public class ManyPicturesTests
         }) { IsBackground = true };
         collector.Start();
         float[]? first = null;
-        for (int i = 0; i < 5000; i++)
+        for (int i = 0; i < 2000; i++)
         {
             var probabilities = Predictor.Probabilities(model, pixels);
             first ??= probabilities;

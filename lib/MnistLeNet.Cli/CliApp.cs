@@ -139,11 +139,13 @@ public static class CliApp
         CheckOutputs([("the checkpoint", checkpointPath)], DataFiles(dataDir));
         var checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
         var recipe = checkpoint?.Options ?? RecipeOptions(cl);
-        var threads = Threads(cl, stderr);
+        var threads = cl.Int("threads", 1, TrainingOptions.MaxThreads);
         var options = recipe with { Threads = threads ?? recipe.Threads };
-        if (threads is null && options.ThreadCount > Environment.ProcessorCount)
+        // More threads than cores only makes them wait for each other, whether --threads or a checkpoint asks for them.
+        if (options.ThreadCount > Environment.ProcessorCount)
         {
-            stderr.WriteLine($"warning: {resumePath} asks for {options.ThreadCount} threads, more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
+            var asked = threads is null ? $"{resumePath} asks for {options.ThreadCount} threads," : $"--threads {threads} is";
+            stderr.WriteLine($"warning: {asked} more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
             options = options with { Threads = Environment.ProcessorCount };
         }
         bool json = cl.Has("json");
@@ -264,18 +266,6 @@ public static class CliApp
             Seed = cl.Int("seed", 0) ?? defaults.Seed,
             TrainLimit = cl.Int("limit", 1, TrainingOptions.MaxTrainLimit) ?? defaults.TrainLimit,
         }).Validated();
-    }
-
-    /// <summary>--threads, at most the number of cores (more only makes the threads wait for each other).</summary>
-    static int? Threads(CommandLine cl, TextWriter stderr)
-    {
-        var threads = cl.Int("threads", 1, TrainingOptions.MaxThreads);
-        if (threads > Environment.ProcessorCount)
-        {
-            stderr.WriteLine($"warning: --threads {threads} is more than the {Environment.ProcessorCount} cores of this machine; using {Environment.ProcessorCount}");
-            return Environment.ProcessorCount;
-        }
-        return threads;
     }
 
     /// <summary>Seconds since this process started (the runtime's start-up included).</summary>

@@ -91,7 +91,7 @@ public static class FilePaths
 
     static bool SameFile(string target, string other)
     {
-        try { return string.Equals(target, PendingFile.TargetOf(other), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal); }
+        try { return PendingFile.SameTarget(target, other); }
         catch (IOException) { return false; } // a link loop is not the output; it is refused where it is used
     }
 

@@ -74,11 +74,7 @@ public static class CliApp
                 "info" => Parse("info", rest, [], json: false),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
-            if (args[0] == "train")
-            {
-                MnistDataset.Prefetch(cl.String("data")); // the files are read while libtorch loads
-                WarmUpCharts(); // and the plotting engine loads and compiles
-            }
+            if (args[0] == "train") MnistDataset.Prefetch(cl.String("data")); // the files are read while libtorch loads
             var runtime = args[0] is "download" ? null : initializeTorch();
             return args[0] switch
             {
@@ -104,19 +100,6 @@ public static class CliApp
             return 1;
         }
     }
-
-    /// <summary>
-    /// Draws a throwaway training chart on a thread-pool thread while libtorch loads and training starts, so that the
-    /// chart at the end of training finds the plotting engine loaded and compiled: the first chart in a process pays for
-    /// loading Plotly.NET and FSharp.Core and for their first calls, the next ones only for drawing (measured in the
-    /// README, "What happens before and after training"). Nothing is written. A failure here is the real chart's
-    /// failure later, reported there.
-    /// </summary>
-    static void WarmUpCharts() => Task.Run(() =>
-    {
-        try { TrainingCurves.Chart(new TrainingHistory(), 1); }
-        catch (Exception) { } // drawn again, and reported, when training ends
-    });
 
     static CommandLine Parse(string command, string[] args, string[] valued, bool json = true, string[]? lists = null) =>
         CommandLine.Parse(command, args, new HashSet<string>(valued), json ? new HashSet<string> { "json" } : new HashSet<string>(), new HashSet<string>(lists ?? []));

@@ -79,6 +79,11 @@ foreach (var link in notebooks.SelectMany(n => LocalLinks(JsonNode.Parse(File.Re
 {
     var from = Path.Combine(sources, link);
     if (!File.Exists(from)) return Fail($"notebooks/{link} is linked from a notebook but does not exist");
+    if (!Path.GetFullPath(Path.Combine(target, link)).StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"readable-notebooks: warning: a notebook links {link}, outside notebooks/; from docs/notebooks/ that link leads elsewhere");
+        continue;
+    }
     Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, link))!);
     File.Copy(from, Path.Combine(target, link), overwrite: true);
 }

@@ -2,7 +2,8 @@
 // tutorial's own settings, for views that run no JavaScript (GitHub, nbviewer, a phone).
 //
 //   dotnet run tools/readable-notebooks.cs            build the library, execute every notebook, write the copies
-//   dotnet run tools/readable-notebooks.cs -- --reuse  only redo the copies from the last execution (.readable-notebooks/)
+//   dotnet run tools/readable-notebooks.cs -- --reuse  only redo the copies from the last execution (.readable-notebooks/),
+//                                                      e.g. after changing this tool; not after changing a notebook
 //
 // Needs what the Jupyter notebook tests need (Debian's jupyter-nbconvert and python3-nbclient, `dotnet tool restore`)
 // and Chromium (Debian's `chromium`; elsewhere set CHROMIUM to the browser's path), which draws each chart's figure

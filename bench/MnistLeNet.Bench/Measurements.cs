@@ -26,16 +26,16 @@ public static class Measurements
     }
 
     /// <summary>Test images per second for <see cref="Evaluator.Evaluate"/> on the whole test set with
-    /// <paramref name="threads"/> torch threads (after one warm-up pass). <paramref name="plain"/> hides the
-    /// LeNet inside a Sequential, so evaluation runs the model's own forward instead of the fast pooling path.</summary>
-    public static double EvalImagesPerSecond(MnistDataset test, int threads, bool plain = false)
+    /// <paramref name="threads"/> torch threads (after one warm-up pass): the model's own forward, or with
+    /// <paramref name="speedrunPath"/> the speedrun's test evaluation (<see cref="SpeedrunForward.Evaluation"/>).</summary>
+    public static double EvalImagesPerSecond(MnistDataset test, int threads, bool speedrunPath = false)
     {
         using var torchThreads = CpuThreads.Use(threads);
-        using var lenet = TrainingOptions.Fast.CreateModel();
-        using var model = plain ? torch.nn.Sequential(("lenet", lenet)) : (torch.nn.Module<torch.Tensor, torch.Tensor>)lenet;
-        Evaluator.Evaluate(model, test);
+        using var model = TrainingOptions.Fast.CreateModel();
+        Func<torch.Tensor, torch.Tensor>? forward = speedrunPath ? images => SpeedrunForward.Evaluation(model, images) : null;
+        Evaluator.Evaluate(model, test, forward: forward);
         var clock = Stopwatch.StartNew();
-        Evaluator.Evaluate(model, test);
+        Evaluator.Evaluate(model, test, forward: forward);
         return test.Count / clock.Elapsed.TotalSeconds;
     }
 

@@ -5,41 +5,25 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Tests;
 
-/// <summary>The fast inference path for LeNet gives exactly what the plain model gives.</summary>
+/// <summary>The batched inference loop, and that everything built on it runs the model's own forward.</summary>
 public class InferenceTests
 {
-    [Theory]
-    [InlineData(Activation.Sigmoid)]
-    [InlineData(Activation.ReLU)]
-    public void The_fast_path_equals_the_plain_model(Activation activation)
-    {
-        manual_seed(3);
-        using var model = new LeNet(activation: activation);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var images = randn(40, 1, 28, 28); // negative values too
-        Assert.True(FastLeNet.Applies(images));
-        Assert.True(Inference.Logits(model, images).equal(model.call(images)).all().item<bool>());
-    }
-
     [Fact]
-    public void Quarter_pooling_equals_max_pool2d_with_negative_values()
+    public void Evaluation_prediction_the_confusion_matrix_and_the_mistakes_run_the_model_s_own_forward()
     {
-        using var x = randn(3, 4, 10, 8) - 1;
-        using var expected = nn.functional.max_pool2d(x, 2, 2);
-        using var pooled = FastLeNet.MaxPool(x);
-        Assert.True(pooled.equal(expected).all().item<bool>());
-    }
+        using var model = new LeNet(activation: Activation.ReLU);
+        using var data = Mnist.Test.Take(600);
+        long images = 0; // the images the model's call saw: its forward hook runs only when model.call runs
+        model.register_forward_hook((_, input, output) => { images += input.shape[0]; return output; });
 
-    [Fact]
-    public void The_fast_path_is_taken_only_without_gradients_and_for_more_than_a_few_images()
-    {
-        using var many = rand(40, 1, 28, 28);
-        using var few = rand(2, 1, 28, 28);
-        Assert.False(FastLeNet.Applies(many)); // gradients are enabled outside no_grad
-        using var noGrad = no_grad();
-        Assert.True(FastLeNet.Applies(many));
-        Assert.False(FastLeNet.Applies(few));
+        Evaluator.Evaluate(model, data);
+        Assert.Equal(600, images);
+        ConfusionMatrix.Compute(model, data);
+        Assert.Equal(1200, images);
+        Mistakes.MostConfidentMistakes(model, data, 5);
+        Assert.Equal(1800, images);
+        Predictor.PredictMany(model, data, [.. Enumerable.Range(0, 40)]);
+        Assert.Equal(1840, images);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public static class ModelInspection
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         float[][]? maps = null;
-        var input = image.reshape(1, 1, 28, 28).to(Prediction.Inference.DeviceOf(model));
+        var input = image.reshape(1, 1, 28, 28).to(ModelDevice.Of(model));
         LayerOutputs.Capture(model, input, (name, _, output) =>
         {
             if (name == layer && maps is null) maps = TensorRows.Of(output, rows: output.dim() == 4 ? (int)output.shape[1] : 1);

@@ -23,7 +23,7 @@ public static class ModelSummary
         var rows = new List<LayerSummary> { new("input", inputShape, 0) };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        LayerOutputs.Capture(model, zeros(inputShape, device: Prediction.Inference.DeviceOf(model)),
+        LayerOutputs.Capture(model, zeros(inputShape, device: ModelDevice.Of(model)),
             (name, layer, result) => rows.Add(new LayerSummary(name, result.shape, layer.parameters().Sum(p => p.numel()))));
         return rows;
     }

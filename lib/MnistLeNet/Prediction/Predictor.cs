@@ -23,7 +23,7 @@ public static class Predictor
         using var noGrad = no_grad();
         using var evalMode = Model.EvalMode.Enter(model);
         var batch = images.dim() == 3 ? images.unsqueeze(0) : images;
-        var logits = Inference.Logits(model, batch.to(Inference.DeviceOf(model)));
+        var logits = model.call(batch.to(Model.ModelDevice.Of(model)));
         return Rows(nn.functional.softmax(logits, dim: 1));
     }
 

@@ -17,7 +17,7 @@ public static class GradientNorms
         using var scope = NewDisposeScope();
         using var lossFn = nn.CrossEntropyLoss();
         model.zero_grad();
-        var device = Prediction.Inference.DeviceOf(model);
+        var device = ModelDevice.Of(model);
         lossFn.forward(model.forward(images.to(device)), labels.to(device)).backward();
         var norms = model.named_parameters()
             .Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal))

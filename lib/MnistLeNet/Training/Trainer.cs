@@ -164,7 +164,9 @@ public sealed class Trainer
     {
         Evaluation validation;
         using (Options.Standardize?.FoldedInto(FirstLayer))
-            validation = Evaluator.Evaluate(Model, test);
+            validation = Options.FastTrainingForward
+                ? Evaluator.Evaluate(Model, test, forward: images => SpeedrunForward.Evaluation((LeNet)Model, images))
+                : Evaluator.Evaluate(Model, test);
         if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
         return validation;
     }
@@ -181,7 +183,7 @@ public sealed class Trainer
     double Step(Batch batch, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
     {
         var images = batch.Images.to(Device);
-        var logits = Options.FastTrainingForward ? FastTrainingForward.Forward((LeNet)Model, images) : Model.call(images);
+        var logits = Options.FastTrainingForward ? SpeedrunForward.Training((LeNet)Model, images) : Model.call(images);
         var loss = nn.functional.cross_entropy(logits, batch.Labels.to(Device), label_smoothing: Options.LabelSmoothing);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);

@@ -85,8 +85,8 @@ public sealed record TrainingOptions
     public int? Threads { get; init; }
     /// <summary>Print/log the loss every this many batches (the tutorial: 500).</summary>
     public int LogEvery { get; init; } = 500;
-    /// <summary>Train with the speedrun's speed tricks (channels-last memory, pooling before the ReLU, conv3 as a matrix product: see
-    /// <see cref="Training.FastTrainingForward"/>): faster, equal to the plain model up to float rounding. Needs a <see cref="LeNet"/>.</summary>
+    /// <summary>Train, and test during the run, with the speedrun's speed tricks (see <see cref="SpeedrunForward"/>): faster,
+    /// equal to the model's own forward up to float rounding. Needs a <see cref="LeNet"/>.</summary>
     public bool FastTrainingForward { get; init; }
 
     /// <summary>The tutorial: sigmoid LeNet, Paddle init, SGD momentum 0.9, lr 0.001, batch 10, 5 epochs.</summary>
@@ -104,7 +104,7 @@ public sealed record TrainingOptions
     /// SGD with Nesterov momentum 0.9 and weight decay 5e-4, peak learning rate 0.1 with a warm-up + cosine
     /// schedule (<see cref="WarmupCosine"/>) over 100,000 images, stopping at 99% test accuracy (see
     /// <see cref="EarlyStop"/>: a benchmark convention; use <c>StopAt = null</c> to run the whole budget).
-    /// A race: it uses every core (<see cref="CpuThreads.All"/>) and the speed tricks of <see cref="Training.FastTrainingForward"/>.
+    /// A race: it uses every core (<see cref="CpuThreads.All"/>) and the speed tricks of <see cref="SpeedrunForward"/>.
     /// </summary>
     public static TrainingOptions Speedrun { get; } = new()
     {

@@ -5,13 +5,16 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Tests;
 
-/// <summary>The speedrun's training tricks (channels-last memory, conv3 as a matrix product) give the plain model's values and gradients.</summary>
-public class FastTrainingForwardTests
+/// <summary>
+/// The speedrun's speed tricks give what the model's own forward (<c>model.call</c>, that is <see cref="LeNet.forward"/>)
+/// gives, on the same weights and images: so a change to LeNet.forward that the tricks do not follow fails here.
+/// </summary>
+public class SpeedrunForwardTests
 {
     [Theory]
     [InlineData(Activation.Sigmoid)]
     [InlineData(Activation.ReLU)]
-    public void Outputs_and_gradients_equal_the_plain_model_s_up_to_float_rounding(Activation activation)
+    public void Training_outputs_and_gradients_equal_the_model_s_own_up_to_float_rounding(Activation activation)
     {
         manual_seed(3);
         using var model = new LeNet(10, activation);
@@ -21,7 +24,7 @@ public class FastTrainingForwardTests
 
         var plain = model.call(images);
         var plainGradients = autograd.grad([nn.functional.cross_entropy(plain, labels)], [.. model.parameters()]);
-        var fast = FastTrainingForward.Forward(model, images);
+        var fast = SpeedrunForward.Training(model, images);
         var fastGradients = autograd.grad([nn.functional.cross_entropy(fast, labels)], [.. model.parameters()]);
 
         Assert.True(fast.allclose(plain, rtol: 1e-5, atol: 1e-5), $"largest difference {(fast - plain).abs().max().item<float>()}");
@@ -29,6 +32,28 @@ public class FastTrainingForwardTests
         for (int i = 0; i < plainGradients.Count; i++)
             Assert.True(fastGradients[i].allclose(plainGradients[i], rtol: 1e-4, atol: 1e-6),
                 $"gradient {i}: largest difference {(fastGradients[i] - plainGradients[i]).abs().max().item<float>()}");
+    }
+
+    [Theory]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.ReLU)]
+    public void The_test_evaluation_s_logits_are_the_model_s_own_bit_for_bit(Activation activation)
+    {
+        manual_seed(3);
+        using var model = new LeNet(activation: activation);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var images = randn(40, 1, 28, 28); // negative values too
+        Assert.True(SpeedrunForward.Evaluation(model, images).equal(model.call(images)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Quarter_pooling_equals_max_pool2d_with_negative_values()
+    {
+        using var x = randn(3, 4, 10, 8) - 1;
+        using var expected = nn.functional.max_pool2d(x, 2, 2);
+        using var pooled = SpeedrunForward.QuarterMaxPool(x);
+        Assert.True(pooled.equal(expected).all().item<bool>());
     }
 
     [Fact]
@@ -55,7 +80,7 @@ public class FastTrainingForwardTests
         using var test = Mnist.Test.Take(100);
         var losses = new List<double>();
         new Trainer(model, options, CPU).Fit(Mnist.Train, test, e => { if (e is BatchLogged logged) losses.Add(logged.Loss); });
-        Assert.All(model.parameters(), p => Assert.True(p.is_contiguous())); // the weights keep their ordinary layout (saving, FastLeNet)
+        Assert.All(model.parameters(), p => Assert.True(p.is_contiguous())); // the weights keep their ordinary layout (saving, the evaluation path)
         return losses;
     }
 }

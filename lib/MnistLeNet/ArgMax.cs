@@ -4,12 +4,6 @@ namespace MnistLeNet;
 public static class ArgMaxExtensions
 {
     /// <summary>The index of the largest value: the predicted digit of ten probabilities (the first one on a tie).</summary>
-    public static int ArgMax(this float[] values)
-    {
-        if (values.Length == 0) throw new ArgumentException("no values", nameof(values));
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-            if (values[i] > values[best]) best = i;
-        return best;
-    }
+    public static int ArgMax(this float[] values) =>
+        values.Length > 0 ? Array.IndexOf(values, values.Max()) : throw new ArgumentException("no values", nameof(values));
 }

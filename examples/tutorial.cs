@@ -7,7 +7,6 @@ using MnistLeNet.Model;
 using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
-using MnistLeNet.Tutorial;
 
 Console.WriteLine($"libtorch {TorchRuntime.Initialize().TorchVersion}");
 int epochs = args is ["--epochs", var n] ? int.Parse(n) : 5;
@@ -27,7 +26,7 @@ Console.WriteLine(options.Describe());
 var trainer = new Trainer(model, options, DeviceChoice.Resolve("auto"));
 var history = trainer.Fit(train, test, e => { if (e is BatchLogged or EpochCompleted) Console.WriteLine(e); });
 ModelFile.Save(model, "mnist.dat");
-Console.WriteLine($"saved mnist.dat; curves: {TrainingCurves.Chart(history, options.Epochs).SaveHtml("mnist.training.html")}");
+Console.WriteLine($"saved mnist.dat; curves: {history.CurvesChart(options.Epochs).SaveHtml("mnist.training.html")}");
 
 // 5 · prediction
 var first = Predictor.Predict(ModelFile.Load("mnist.dat"), test, 0);

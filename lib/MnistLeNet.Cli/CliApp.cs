@@ -5,7 +5,6 @@ using MnistLeNet.Model;
 using MnistLeNet.Native;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
-using MnistLeNet.Tutorial;
 using TorchSharp;
 
 namespace MnistLeNet.Cli;
@@ -190,7 +189,7 @@ public static class CliApp
         stdout.WriteLine($"training images/s: {history.ImagesPerSecond:F0}");
         stdout.WriteLine($"trained on {history.TrainImages} images; training ended {secondsFromStart:F2} s after the process started");
         // The model and its chart are replaced together, or not at all.
-        var chart = TrainingCurves.Chart(history, options.Epochs);
+        var chart = history.CurvesChart(options.Epochs);
         try
         {
             modelFile.Write(stream => ModelFile.Write(model, stream));

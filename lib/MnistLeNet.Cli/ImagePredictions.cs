@@ -22,7 +22,7 @@ static class ImagePredictions
             try
             {
                 var probabilities = Predictor.Probabilities(model, problem is null ? DigitImage.FromFile(file).Input : throw new IOException(problem));
-                int predicted = Array.IndexOf(probabilities, probabilities.Max());
+                int predicted = probabilities.ArgMax();
                 if (json)
                     stdout.WriteLine(JsonSerializer.Serialize(new { file, predicted, probabilities }));
                 else

@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using MnistLeNet.Charts;
 using MnistLeNet.Training;
-using MnistLeNet.Tutorial;
 
 namespace MnistLeNet.Tests;
 
@@ -98,11 +97,11 @@ public class ChartTests
     public void Training_curves_keep_the_epoch_axis_fixed_while_epochs_arrive()
     {
         var history = new TrainingHistory();
-        JsonElement Layout() => Figure(TrainingCurves.Chart(history, totalEpochs: 5)).GetProperty("layout");
+        JsonElement Layout() => Figure(history.CurvesChart(totalEpochs: 5)).GetProperty("layout");
         var before = Layout();
         history.Epochs.Add(new EpochResult(1, 0.9, 0.4, 0.87, 1, 100));
         history.Epochs.Add(new EpochResult(2, 0.3, 0.2, 0.93, 1, 100));
-        var fig = Figure(TrainingCurves.Chart(history, totalEpochs: 5));
+        var fig = Figure(history.CurvesChart(totalEpochs: 5));
         foreach (var axis in new[] { "xaxis", "xaxis2" })
         {
             var range = Numbers(fig.GetProperty("layout").GetProperty(axis).GetProperty("range"));
@@ -124,7 +123,7 @@ public class ChartTests
         var history = new TrainingHistory();
         history.Epochs.Add(new EpochResult(1, 0.9, 0.4, 0.87, 1, 100) { TrainAccuracy = 0.8 });
         history.Epochs.Add(new EpochResult(2, 0.3, 0.2, 0.93, 1, 100) { TrainAccuracy = 0.95 });
-        var traces = Figure(TrainingCurves.Chart(history, totalEpochs: 5)).GetProperty("data").EnumerateArray()
+        var traces = Figure(history.CurvesChart(totalEpochs: 5)).GetProperty("data").EnumerateArray()
             .ToDictionary(t => t.GetProperty("name").GetString()!);
         var train = traces.Single(t => t.Key.StartsWith("train accuracy", StringComparison.Ordinal)).Value;
         Assert.Equal([0.8, 0.95], Numbers(train.GetProperty("y")));
@@ -139,7 +138,7 @@ public class ChartTests
         history.LoggedBatches.Add(new BatchLogged(1, 0, 100, 2.3));
         history.LoggedBatches.Add(new BatchLogged(1, 50, 100, 1.0));
         history.LoggedBatches.Add(new BatchLogged(2, 25, 100, 0.5));
-        var line = Figure(TrainingCurves.BatchLossChart(history)).GetProperty("data")[0];
+        var line = Figure(history.BatchLossChart()).GetProperty("data")[0];
         Assert.Equal([0.0, 0.5, 1.25], Numbers(line.GetProperty("x")));
         Assert.Equal([2.3, 1.0, 0.5], Numbers(line.GetProperty("y")));
     }

@@ -88,7 +88,10 @@ public class DigitImageTests
         Assert.Equal(20, Math.Max(stages.Scaled.Width, stages.Scaled.Height));
         Assert.Equal((28, 28), (stages.Digit.Width, stages.Digit.Height));
         Assert.All(stages.Digit.Pixels, v => Assert.InRange(v, 0, 1));
-        Assert.Equal(784, stages.Input.Length);
+        Assert.Equal((28, 28), (stages.Input.GetLength(0), stages.Input.GetLength(1)));   // [row, column], like MnistDataset.Pixels
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+                Assert.Equal((float)stages.Digit[x, y], stages.Input[y, x]);
     }
 
     [Fact]

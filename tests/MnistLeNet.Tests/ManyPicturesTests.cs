@@ -19,7 +19,9 @@ public class ManyPicturesTests
         // A collection running on another thread at every moment finds any tensor that is referred to only from
         // native code; with the old chain this crashed the process within a few thousand pictures.
         using var model = TrainingOptions.Fast.CreateModel();
-        var pixels = Enumerable.Range(0, 784).Select(i => (i % 28) / 28f).ToArray();
+        var pixels = new float[28, 28];
+        for (int row = 0; row < 28; row++)
+            for (int column = 0; column < 28; column++) pixels[row, column] = column / 28f;
         using var stop = new CancellationTokenSource();
         var collector = new Thread(() =>
         {

@@ -55,7 +55,7 @@ public class NotebookCellCancellationTests
             using MnistLeNet.Data;
             using MnistLeNet.Model;
             using MnistLeNet.Tests;
-            using MnistLeNet.Tutorial;
+            using MnistLeNet.Training;
             using TorchSharp;
             var model = new LeNet(activation: Activation.ReLU);
             var initial = model.parameters().Select(p => p.detach().clone()).ToList();

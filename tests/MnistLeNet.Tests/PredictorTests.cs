@@ -31,6 +31,27 @@ public class PredictorTests
     }
 
     [Fact]
+    public void A_picture_as_28x28_pixels_gets_the_probabilities_of_its_image_tensor()
+    {
+        using var model = TrainingOptions.Fast.CreateModel();
+        var expected = Predictor.Probabilities(model, Mnist.Test.Images[..1])[0];
+        Assert.Equal(expected, Predictor.Probabilities(model, Mnist.Test.Pixels(0)), (a, b) => Math.Abs(a - b) < 1e-6);
+        var e = Assert.Throws<ArgumentException>(() => Predictor.Probabilities(model, new float[28, 27]));
+        Assert.Contains("28×27", e.Message);
+        Assert.Equal("pixels", e.ParamName);
+    }
+
+    [Fact]
+    public void ArgMax_is_the_index_of_the_largest_value_and_the_first_one_on_a_tie()
+    {
+        Assert.Equal(2, new[] { 0.1f, 0.2f, 0.6f, 0.1f }.ArgMax());
+        Assert.Equal(1, new[] { 0.1f, 0.45f, 0.45f }.ArgMax());
+        Assert.Equal(0, new[] { 3f }.ArgMax());
+        Assert.Equal(3, new[] { -5f, -4f, -3f, -2f }.ArgMax());
+        Assert.Throws<ArgumentException>(() => Array.Empty<float>().ArgMax());
+    }
+
+    [Fact]
     public void Prediction_leaves_a_training_model_in_training_mode()
     {
         using var model = new LeNet();

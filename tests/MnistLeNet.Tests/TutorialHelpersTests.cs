@@ -1,6 +1,5 @@
 using MnistLeNet.Data;
 using MnistLeNet.Training;
-using MnistLeNet.Tutorial;
 using TorchSharp;
 
 namespace MnistLeNet.Tests;

@@ -3,11 +3,11 @@ namespace MnistLeNet.Charts;
 
 /// <summary>
 /// A chart built by <see cref="Plots"/>. In a Polyglot/Jupyter notebook it shows itself as a chart when
-/// it is the value of a cell or passed to display(...) (see KernelDisplay.cs); <c>display(HTML(chart.Html))</c>
+/// it is the value of a cell or passed to display(...) (see ../KernelDisplay.cs); <c>display(HTML(chart.Html))</c>
 /// works too.
 /// </summary>
 [TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
-public sealed class ChartHtml
+public sealed class ChartHtml : INotebookHtml
 {
     string? _html;
 

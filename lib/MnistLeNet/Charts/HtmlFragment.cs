@@ -2,7 +2,7 @@ namespace MnistLeNet.Charts;
 
 /// <summary>A fixed piece of HTML for a notebook (e.g. <see cref="Plots.LoadPlotlyJs"/>); not a chart, so it has no page of its own.</summary>
 [TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
-public sealed class HtmlFragment
+public sealed class HtmlFragment : INotebookHtml
 {
     readonly string _description;
 

@@ -10,7 +10,7 @@ public static partial class Plots
     /// </summary>
     /// <param name="pixels">[row, column], e.g. <c>MnistDataset.Pixels(i)</c> (values 0..1)</param>
     public static ChartHtml Digit(float[,] pixels, string title = "")
-        => Image(Flatten(pixels), pixels.GetLength(1), title);
+        => Image(ToDouble(pixels), pixels.GetLength(1), title);
 
     /// <summary>Several digits in a grid, each with its own caption (e.g. "label 7").</summary>
     /// <param name="images">each [row, column], all the same size</param>
@@ -20,7 +20,7 @@ public static partial class Plots
     {
         if (images.Count == 0) throw new ArgumentException("no images to show", nameof(images));
         if (titles.Count != images.Count) throw new ArgumentException($"{images.Count} images but {titles.Count} titles", nameof(titles));
-        return ImageGrid(images.Select(Flatten).ToArray(), images[0].GetLength(1), titles, columns, title);
+        return ImageGrid(images.Select(ToDouble).ToArray(), images[0].GetLength(1), titles, columns, title);
     }
 
     /// <summary>
@@ -30,7 +30,7 @@ public static partial class Plots
     /// <param name="decimals">digits after the decimal point</param>
     /// <param name="cellPx">size of one cell in pixels on screen</param>
     public static ChartHtml PixelValues(float[,] pixels, string title = "", int decimals = 1, int cellPx = 26)
-        => new(new AnnotatedImageChart(ToDouble(Flatten(pixels)), pixels.GetLength(1), title, decimals, cellPx));
+        => new(new AnnotatedImageChart(ToDouble(pixels), pixels.GetLength(1), title, decimals, cellPx));
 
     /// <summary>
     /// How many images of each digit the training and the test set hold, side by side. The bars show each
@@ -55,12 +55,5 @@ public static partial class Plots
     {
         double total = counts.Sum();
         return counts.Select(c => total > 0 ? c / total : 0).ToArray();
-    }
-
-    static float[] Flatten(float[,] pixels)
-    {
-        var flat = new float[pixels.Length];
-        Buffer.BlockCopy(pixels, 0, flat, 0, pixels.Length * sizeof(float)); // row by row
-        return flat;
     }
 }

@@ -23,7 +23,7 @@ public static partial class Plots
     public static ChartHtml Probabilities(float[] probabilities, int? label = null, string? title = null)
     {
         if (probabilities.Length == 0) throw new ArgumentException("no probabilities", nameof(probabilities));
-        var predicted = Array.IndexOf(probabilities, probabilities.Max());
+        var predicted = probabilities.ArgMax();
         var colors = probabilities.Select((_, i) =>
             i == predicted ? PredictedColor : i == label ? LabelColor : OtherColor).ToArray();
         var texts = probabilities.Select(p => p >= 0.005 ? p.ToString("0.00", CultureInfo.InvariantCulture) : "").ToArray();

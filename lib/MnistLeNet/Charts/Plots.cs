@@ -47,5 +47,6 @@ public static partial class Plots
         string xTitle = "", string yTitle = "", bool markers = true)
         => new(new LinesChart(x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers));
 
-    static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
+    /// <summary>The values of a float array (float[], or float[,] row by row) as the chart requests hold them.</summary>
+    static double[] ToDouble(Array values) => values.Cast<float>().Select(v => (double)v).ToArray();
 }

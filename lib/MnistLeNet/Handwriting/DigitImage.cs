@@ -14,8 +14,18 @@ namespace MnistLeNet.Handwriting;
 public sealed record DigitStages(GrayImage Gray, bool Inverted, GrayImage Oriented, GrayImage Background, GrayImage Ink,
     double Threshold, GrayImage Mask, (int X, int Y, int Width, int Height) Box, GrayImage Scaled, GrayImage Digit)
 {
-    /// <summary>The 784 values of <see cref="Digit"/>, row by row (reshape to [1,1,28,28] for the model).</summary>
-    public float[] Input => Array.ConvertAll(Digit.Pixels, v => (float)v);
+    /// <summary><see cref="Digit"/> as MNIST's pictures are (<c>MnistDataset.Pixels</c>): 28×28 values, [row, column], row 0
+    /// at the top; what <c>Predictor.Probabilities</c> and <c>Plots.Digit</c> take.</summary>
+    public float[,] Input { get; } = Rows(Digit);
+
+    static float[,] Rows(GrayImage image)
+    {
+        var rows = new float[image.Height, image.Width];
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+                rows[y, x] = (float)image[x, y];
+        return rows;
+    }
 }
 
 /// <summary>

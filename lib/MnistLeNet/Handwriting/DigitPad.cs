@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using MnistLeNet.Charts;
 using MnistLeNet.Model;
 
 namespace MnistLeNet.Handwriting;
@@ -13,7 +12,7 @@ namespace MnistLeNet.Handwriting;
 /// <see cref="SaveHtml"/> writes it as a page of its own (for a projector).
 /// </summary>
 [TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
-public sealed class DigitPad
+public sealed class DigitPad : INotebookHtml
 {
     DigitPad(string html) => Html = html;
 

@@ -7,7 +7,7 @@ namespace MnistLeNet.Prediction;
 public sealed record ImagePrediction(int Index, int Label, float[] Probabilities)
 {
     /// <summary>The digit with the largest probability (the first one on a tie).</summary>
-    public int Predicted { get; } = Array.IndexOf(Probabilities, Probabilities.Max());
+    public int Predicted { get; } = Probabilities.ArgMax();
 
     public float Confidence => Probabilities[Predicted];
     public bool Correct => Label == Predicted;
@@ -27,13 +27,16 @@ public static class Predictor
         return Rows(nn.functional.softmax(logits, dim: 1));
     }
 
-    /// <summary>Probabilities for one 28×28 image given as its 784 values, row by row (e.g. <c>DigitStages.Input</c>).</summary>
-    public static float[] Probabilities(nn.Module<Tensor, Tensor> model, float[] pixels)
+    /// <summary>Probabilities for one 28×28 picture, [row, column] (e.g. <c>MnistDataset.Pixels</c> or <c>DigitStages.Input</c>).</summary>
+    public static float[] Probabilities(nn.Module<Tensor, Tensor> model, float[,] pixels)
     {
-        // One call makes the [1,1,28,28] tensor. Not from_array(pixels).reshape(...): that leaves a temporary
-        // tensor that nothing refers to while reshape runs in native code, so a garbage collection on another
-        // thread may finalize it, freeing the native tensor under reshape's feet (a segfault after hundreds of pictures).
-        using var image = tensor(pixels, [1, 1, 28, 28]);
+        if (pixels.GetLength(0) != MnistFiles.ImageSize || pixels.GetLength(1) != MnistFiles.ImageSize)
+            throw new ArgumentException($"expected a {MnistFiles.ImageSize}×{MnistFiles.ImageSize} picture, got {pixels.GetLength(0)}×{pixels.GetLength(1)}", nameof(pixels));
+        // Each tensor held by a using. Not tensor(pixels).reshape(...): that leaves a temporary tensor that nothing refers
+        // to while reshape runs in native code, so a garbage collection on another thread may finalize it, freeing the
+        // native tensor under reshape's feet (a segfault after hundreds of pictures).
+        using var rows = tensor(pixels);
+        using var image = rows.reshape(1, 1, MnistFiles.ImageSize, MnistFiles.ImageSize);
         return Probabilities(model, image)[0];
     }
 

@@ -1,3 +1,5 @@
+using MnistLeNet.Charts;
+
 namespace MnistLeNet.Training;
 
 /// <summary>What one epoch achieved: mean training loss, test loss and accuracy (0..1), and time taken.
@@ -75,4 +77,26 @@ public sealed class TrainingHistory
 
     /// <summary>Training images per second over the whole run (validation excluded).</summary>
     public double ImagesPerSecond => Epochs.Sum(e => e.TrainImages) / Epochs.Sum(e => e.TrainSeconds);
+
+    /// <summary>
+    /// Loss (train and test) and accuracy (test, and train where every epoch recorded it) per epoch, with the x axis fixed to epochs
+    /// 1..<paramref name="totalEpochs"/>: call it again after every epoch to redraw a live chart.
+    /// </summary>
+    public ChartHtml CurvesChart(int totalEpochs, string title = "Training progress")
+        => Plots.TrainingCurves(
+            Epochs.Select(e => e.TrainLoss).ToArray(),
+            Epochs.Select(e => e.TestLoss).ToArray(),
+            Epochs.Select(e => e.TestAccuracy).ToArray(),
+            totalEpochs, title,
+            Epochs.All(e => e.TrainAccuracy is not null) ? Epochs.Select(e => e.TrainAccuracy!.Value).ToArray() : null);
+
+    /// <summary>
+    /// The loss of every logged batch (the tutorial's "batch_id: ..., loss is: ..." lines) over time,
+    /// measured in epochs: batch 500 of 6000 in epoch 2 is at 1 + 500/6000 ≈ 1.08.
+    /// </summary>
+    public ChartHtml BatchLossChart(string title = "Loss of the logged batches")
+        => Plots.BatchLoss(
+            LoggedBatches.Select(b => b.Epoch - 1 + (double)b.BatchId / b.BatchCount).ToArray(),
+            LoggedBatches.Select(b => b.Loss).ToArray(),
+            title);
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using MnistLeNet.Data;
-using MnistLeNet.Training;
 
-namespace MnistLeNet.Tutorial;
+namespace MnistLeNet.Training;
 
 /// <summary>
 /// Live progress for a training loop written in a notebook cell (in the spirit of d2l's <c>Animator</c>):
@@ -57,7 +56,7 @@ public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
         if (_sinceRedraw.Elapsed < RedrawEvery) return;
         _sinceRedraw.Restart();
         _status?.Invoke($"epoch {epoch}: batch {batchId + 1:N0}/{batchesPerEpoch:N0}, loss {loss:F4}, {_epochImages / _epochClock.Elapsed.TotalSeconds:N0} images/s");
-        _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
+        _batchChart?.Invoke(History.BatchLossChart());
     }
 
     /// <summary>Records an epoch's validation result (and, if the loop measured it, its training accuracy) and redraws the epoch chart.</summary>
@@ -67,8 +66,8 @@ public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
         {
             TrainAccuracy = trainAccuracy,
         });
-        _epochChart?.Invoke(TrainingCurves.Chart(History, _plannedEpochs));
-        _batchChart?.Invoke(TrainingCurves.BatchLossChart(History));
+        _epochChart?.Invoke(History.CurvesChart(_plannedEpochs));
+        _batchChart?.Invoke(History.BatchLossChart());
     }
 
     /// <summary>Ends the live display, gives torch its thread count back and shows the final curves (call at the end of the training cell).</summary>
@@ -80,7 +79,7 @@ public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
         _status?.Invoke(last is null ? "done" : $"done: {History.Epochs.Count} epoch(s) so far, test accuracy {last.TestAccuracy:P2}, {last.ImagesPerSecond:N0} training images/s in the last epoch");
         _batchChart?.Invoke("(final charts below)");
         _epochChart?.Invoke("");
-        NotebookKernel.Display(TrainingCurves.BatchLossChart(History));
-        if (History.Epochs.Count > 0) NotebookKernel.Display(TrainingCurves.Chart(History, History.Epochs.Count));
+        NotebookKernel.Display(History.BatchLossChart());
+        if (History.Epochs.Count > 0) NotebookKernel.Display(History.CurvesChart(History.Epochs.Count));
     }
 }

@@ -42,6 +42,13 @@ sealed class TrainCommand(CliContext cli)
             if (r.Given(_resume) && fixedByCheckpoint.FirstOrDefault(r.Given) is { } option)
                 r.AddError($"{option.Name} cannot be combined with --resume: a resumed run keeps its recipe");
         });
+        _out.Validators.Add(r =>
+        {
+            var output = r.GetValueOrDefault<string>();
+            if (string.IsNullOrWhiteSpace(output)) r.AddError("--out needs a file name");
+            else if (PendingFile.SameTarget(output, Path.ChangeExtension(output, ".checkpoint")))
+                r.AddError($"--out {output}: that name is kept for the checkpoint; choose another");
+        });
         command.SetAction(Run);
         return command;
     }
@@ -53,10 +60,8 @@ sealed class TrainCommand(CliContext cli)
         var (stdout, stderr) = (cli.Out, cli.Err);
         var resumePath = r.GetValue(_resume);
         var output = r.GetValue(_out) ?? CliApp.DefaultModelPath;
-        if (string.IsNullOrWhiteSpace(output)) throw new UsageException("--out needs a file name");
         var chartPath = Path.ChangeExtension(output, ".training.html");
         var checkpointPath = Path.ChangeExtension(output, ".checkpoint");
-        if (PendingFile.SameTarget(output, checkpointPath)) throw new UsageException($"--out {output}: that name is kept for the checkpoint; choose another");
         var dataDir = r.GetValue(_data) ?? MnistFiles.DefaultDirectory();
         // The checkpoint being resumed is rewritten in place (that is how a run goes on), but no other output may be an input.
         CliApp.CheckOutputs([($"--out {output}", output), ("the training chart", chartPath)],

@@ -32,10 +32,11 @@ public static class CliApp
         };
         root.HelpName = "mnist-lenet"; // not the host's name (dotnet, testhost)
         if (args is ["help", .. var topic]) args = [.. topic, "--help"];
-        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }); // "@name" is a file name, not a response file
-        var command = parsed.CommandResult.Command;
+        Command command = root;
         try
         {
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }); // "@name" is a file name, not a response file
+            command = parsed.CommandResult.Command;
             if (args.Length == 0) throw new UsageException($"no command given; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
             if (parsed.Action is ParseErrorAction) throw new UsageException(FirstError(parsed));
             // Exceptions reach the handlers below; Ctrl-C is StopSignals' (training saves a checkpoint first).

@@ -17,17 +17,17 @@ public class CliTests
     [InlineData(new string[0], "Usage")]
     [InlineData(new[] { "fly" }, "unknown command 'fly'")]
     [InlineData(new[] { "train", "--epochs", "zero" }, "--epochs must be a whole number")]
-    [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
+    [InlineData(new[] { "train", "--epochs" }, "Required argument missing for option: '--epochs'")]
     [InlineData(new[] { "train", "--recipe", "slow" }, "--recipe must be one of classic, fast")]
     [InlineData(new[] { "train", "--lr", "-1" }, "--lr must be a positive number")]
     [InlineData(new[] { "train", "--colour", "red" }, "unknown option --colour")]
     [InlineData(new[] { "train", "--json", "--json" }, "given twice")]
     [InlineData(new[] { "train", "extra" }, "unexpected argument 'extra'")]
-    [InlineData(new[] { "predict", "--index", "3" }, "'predict' needs --model")]
+    [InlineData(new[] { "predict", "--index", "3" }, "Option '--model' is required")]
     [InlineData(new[] { "predict", "--model", "m.dat" }, "'predict' needs --index or --image")]
-    [InlineData(new[] { "predict", "--model", "m.dat", "--image" }, "--image needs a value")]
+    [InlineData(new[] { "predict", "--model", "m.dat", "--image" }, "Required argument missing for option: '--image'")]
     [InlineData(new[] { "predict", "--model", "m.dat", "--image", "a.png", "--index", "3" }, "--image cannot be combined with --index")]
-    [InlineData(new[] { "pad", "--out", "pad.html" }, "'pad' needs --model")]
+    [InlineData(new[] { "pad", "--out", "pad.html" }, "Option '--model' is required")]
     [InlineData(new[] { "predict", "--model", "m.dat", "--index", "10000" }, "--index must be a whole number from 0 to 9999")]
     [InlineData(new[] { "evaluate", "--device", "tpu" }, "--device must be one of auto, cpu, cuda")]
     public void Bad_command_lines_print_usage_and_exit_2_without_a_stack_trace(string[] args, string message)
@@ -37,6 +37,19 @@ public class CliTests
         Assert.Contains(message, err);
         Assert.Contains("Usage: mnist-lenet", err);
         Assert.DoesNotContain("   at ", err);
+    }
+
+    [Theory]
+    [InlineData(new[] { "train", "--help" }, "mnist-lenet train [options]", "--resume <CHECKPOINT>")]
+    [InlineData(new[] { "help", "predict" }, "mnist-lenet predict [options]", "--image <PATH>")]
+    [InlineData(new[] { "--help" }, "mnist-lenet [command] [options]", "download")]
+    public void Help_describes_each_command_on_stdout_with_exit_0(string[] args, string usage, string option)
+    {
+        var (code, stdout, err) = Run(args);
+        Assert.Equal(0, code);
+        Assert.Contains(usage, stdout);
+        Assert.Contains(option, stdout);
+        Assert.Equal("", err);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MnistLeNet.Cli;
 using MnistLeNet.Data;
 
 namespace MnistLeNet.Tests;

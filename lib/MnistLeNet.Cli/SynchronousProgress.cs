@@ -1,4 +1,4 @@
-namespace MnistLeNet.Data;
+namespace MnistLeNet.Cli;
 
 /// <summary>
 /// An <see cref="IProgress{T}"/> that calls back on the reporting thread, at once. (The framework's

@@ -10,7 +10,10 @@ public class CheckpointTests
     /// <summary>Standardised inputs, warm-up + cosine, a budget that ends inside epoch 2, and checks that never stop it.</summary>
     static readonly TrainingOptions Speedrun = TrainingOptions.Speedrun with
     {
-        TrainLimit = 640, ImageBudget = 1000, LogEvery = 3, StopAt = new EarlyStop(1.0, FromImages: 200, EveryImages: 200),
+        TrainLimit = 640,
+        ImageBudget = 1000,
+        LogEvery = 3,
+        StopAt = new EarlyStop(1.0, FromImages: 200, EveryImages: 200),
     };
 
     /// <summary>The weights and the per-epoch results, everything a run produces.</summary>

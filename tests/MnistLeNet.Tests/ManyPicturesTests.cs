@@ -30,7 +30,8 @@ public class ManyPicturesTests
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
             }
-        }) { IsBackground = true };
+        });
+        collector.IsBackground = true;
         collector.Start();
         float[]? first = null;
         for (int i = 0; i < 2000; i++)

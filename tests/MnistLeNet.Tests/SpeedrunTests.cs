@@ -13,7 +13,10 @@ public class SpeedrunTests
     /// <summary>The speedrun on the first 3,000 images, checked every 500 images from 1,000 on.</summary>
     static readonly TrainingOptions Small = TrainingOptions.Speedrun with
     {
-        TrainLimit = 3000, ImageBudget = 5000, LogEvery = 10, StopAt = new EarlyStop(0.8, FromImages: 1000, EveryImages: 500),
+        TrainLimit = 3000,
+        ImageBudget = 5000,
+        LogEvery = 10,
+        StopAt = new EarlyStop(0.8, FromImages: 1000, EveryImages: 500),
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MnistLeNet.Model;
 using MnistLeNet.Prediction;
 using MnistLeNet.Training;
@@ -43,6 +44,50 @@ public class ManyPicturesTests
         stop.Cancel();
         collector.Join();
     }
+
+    /// <summary>Notebook 6's setup cells, then one cell that predicts its pictures 2,000 times over while a thread
+    /// collects garbage, as a learner's loop over a folder would in a kernel that runs other threads too.</summary>
+    const string PicturesInTheKernel = """
+        var many = TrainingOptions.Fast.CreateModel();
+        var pictures = System.IO.Directory.GetFiles("images").Where(f => f.EndsWith(".png") || f.EndsWith(".jpg")).Order()
+            .Select(f => DigitImage.FromFile(f).Input).ToList();
+        var stopCollecting = new System.Threading.CancellationTokenSource();
+        var collector = new System.Threading.Thread(() => { while (!stopCollecting.IsCancellationRequested) { System.GC.Collect(); System.GC.WaitForPendingFinalizers(); } });
+        collector.Start();
+        int same = 0;
+        var firstOfEach = pictures.Select(p => Predictor.Probabilities(many, p)).ToList();
+        for (int i = 0; i < 2000; i++)
+            if (Predictor.Probabilities(many, pictures[i % pictures.Count]).SequenceEqual(firstOfEach[i % pictures.Count])) same++;
+        stopCollecting.Cancel();
+        collector.Join();
+        many.Dispose();
+        System.Console.WriteLine($"{same} of 2000 predictions the same as the first, from {pictures.Count} pictures");
+        """;
+
+    [Fact]
+    public void Thousands_of_pictures_are_predicted_in_a_notebook_kernel_while_the_garbage_collector_runs()
+    {
+        NotebookRun.EnsureNotebookLibraryIsCurrent();
+        var run = NotebookRun.Execute(Path.Combine(NotebookRun.NotebookDirectory, "06-your-handwriting.ipynb"), NotebookRun.ScratchDirectory,
+            edit: SetupCellsThen(PicturesInTheKernel), copyName: "06-your-handwriting.many-pictures.ipynb");
+        Assert.True(run.ExitCode == 0 && !run.Errors.Any(), run.ToString());
+        Assert.Contains("2000 of 2000 predictions the same as the first, from 10 pictures", run.Text);
+    }
+
+    /// <summary>A notebook's cells up to its <c>using</c> cell (the second code cell), then <paramref name="cell"/>.</summary>
+    static Func<JsonObject, JsonObject> SetupCellsThen(string cell) => notebook =>
+    {
+        var code = notebook["cells"]!.AsArray().Select(c => c!.AsObject()).Where(c => (string?)c["cell_type"] == "code").Take(2).ToList();
+        var copy = notebook.DeepClone().AsObject();
+        var cells = new JsonArray();
+        foreach (var setup in code) cells.Add(setup.DeepClone());
+        var last = code[^1].DeepClone().AsObject();
+        last["source"] = cell;
+        last["outputs"] = new JsonArray();
+        cells.Add(last);
+        copy["cells"] = cells;
+        return copy;
+    };
 
     [Fact]
     public void Predict_image_predicts_a_folder_of_2000_pictures_in_one_process()

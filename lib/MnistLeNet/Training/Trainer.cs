@@ -164,9 +164,8 @@ public sealed class Trainer
     {
         Evaluation validation;
         using (Options.Standardize?.FoldedInto(FirstLayer))
-            validation = Options.FastTrainingForward
-                ? Evaluator.Evaluate(Model, test, forward: images => SpeedrunForward.Evaluation((LeNet)Model, images))
-                : Evaluator.Evaluate(Model, test);
+            validation = Evaluator.Evaluate(Model, test,
+                forward: Options.FastTrainingForward ? images => SpeedrunForward.Evaluation((LeNet)Model, images) : null);
         if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
         return validation;
     }

@@ -62,7 +62,8 @@ public static partial class KernelMemory
 
     static string Source(JsonObject cell) => cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)cell["source"] ?? "";
 
-    static JsonObject Cell(JsonNode? metadata, string source) => new()
+    /// <summary>A code cell with <paramref name="source"/>, not yet run.</summary>
+    internal static JsonObject Cell(JsonNode? metadata, string source) => new()
     {
         ["cell_type"] = "code",
         ["execution_count"] = null,

@@ -81,10 +81,7 @@ public class ManyPicturesTests
         var copy = notebook.DeepClone().AsObject();
         var cells = new JsonArray();
         foreach (var setup in code) cells.Add(setup.DeepClone());
-        var last = code[^1].DeepClone().AsObject();
-        last["source"] = cell;
-        last["outputs"] = new JsonArray();
-        cells.Add(last);
+        cells.Add(KernelMemory.Cell(code[^1]["metadata"], cell));
         copy["cells"] = cells;
         return copy;
     };

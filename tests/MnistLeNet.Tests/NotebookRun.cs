@@ -113,12 +113,14 @@ public sealed class NotebookRun
     public IEnumerable<string> Errors => CodeCells.SelectMany(OutputsOf).Where(o => (string?)o["output_type"] == "error")
         .Select(o => $"{o["ename"]}: {o["evalue"]}");
 
-    static string TextOf(IEnumerable<JsonObject> outputs) => string.Join("\n", outputs.Select(o =>
+    /// <summary>All text the outputs print or show as text/plain, in order (also used for the readable copies).</summary>
+    internal static string TextOf(IEnumerable<JsonObject> outputs) => string.Join("\n", outputs.Select(o =>
         o["text"] is { } text ? Join(text) : o["data"]?["text/plain"] is { } plain ? Join(plain) : ""));
 
     public override string ToString() => $"{Name}: exit code {ExitCode}\n{string.Join("\n", Errors)}\n{Log}";
 
-    static string Join(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
+    /// <summary>A notebook's multi-line string (an array of lines, or one string) as one string.</summary>
+    internal static string Join(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
 
     /// <summary>
     /// The notebooks load lib/MnistLeNet/bin/Release/net10.0/MnistLeNet.dll; make sure that is the

@@ -23,8 +23,7 @@ public static class ReadableCopies
         Cells(notebook).SelectMany(c => c["outputs"]?.AsArray() ?? []).Select(o => o!.AsObject());
 
     /// <summary>Everything the copy's outputs print or show as text, in order.</summary>
-    public static string Text(JsonObject notebook) => string.Join("\n", Outputs(notebook).Select(o =>
-        o["text"] is { } text ? Join(text) : o["data"]?["text/plain"] is { } plain ? Join(plain) : ""));
+    public static string Text(JsonObject notebook) => NotebookRun.TextOf(Outputs(notebook));
 
     /// <summary>Fails with the refresh command unless <paramref name="copy"/> ("04-training") shows <paramref name="line"/>.</summary>
     public static void AssertShows(string copy, string line, string what)
@@ -38,6 +37,4 @@ public static class ReadableCopies
     // Lines that start like the expected one (its first two words), to show what the copy has instead.
     static bool Similar(string line, string expected) =>
         line.StartsWith(string.Join(' ', expected.Split(' ').Take(2)), StringComparison.Ordinal);
-
-    public static string Join(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
 }

@@ -39,7 +39,7 @@ public class ReadableNotebookTests
                 $"docs/notebooks/{name}.ipynb has {copyCells.Count} cells, the notebook {sourceCells.Count}: run `{RefreshCommand}`");
             for (int i = 0; i < sourceCells.Count; i++)
                 Assert.True(JsonNode.DeepEquals(sourceCells[i], copyCells[i]),
-                    $"cell {i} of docs/notebooks/{name}.ipynb is not the notebook's:\n{Join(copyCells[i]["source"]!)}\nRefresh the copies with `{RefreshCommand}`.");
+                    $"cell {i} of docs/notebooks/{name}.ipynb is not the notebook's:\n{NotebookRun.Join(copyCells[i]["source"]!)}\nRefresh the copies with `{RefreshCommand}`.");
             Assert.True(JsonNode.DeepEquals(source["metadata"], copy["metadata"]), $"docs/notebooks/{name}.ipynb: other notebook metadata: run `{RefreshCommand}`");
         }
     }
@@ -61,11 +61,11 @@ public class ReadableNotebookTests
             var copy = Load(name);
             foreach (var output in Outputs(copy))
             {
-                var html = output["data"]?["text/html"] is { } h ? Join(h) : "";
+                var html = output["data"]?["text/html"] is { } h ? NotebookRun.Join(h) : "";
                 Assert.False(Regex.IsMatch(html, "<script|<style", RegexOptions.IgnoreCase), $"docs/notebooks/{name}.ipynb shows interactive HTML: {html[..Math.Min(300, html.Length)]}");
                 if (output["data"]?["image/png"] is { } png)
                 {
-                    var bytes = Convert.FromBase64String(Join(png));
+                    var bytes = Convert.FromBase64String(NotebookRun.Join(png));
                     Assert.True(bytes.AsSpan().StartsWith((byte[])[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]), $"docs/notebooks/{name}.ipynb: an image/png that is no PNG");
                     pictures++;
                 }
@@ -82,7 +82,7 @@ public class ReadableNotebookTests
     {
         foreach (var name in Names(NotebookRun.NotebookDirectory))
             foreach (var link in Cells(Load(name)).Where(c => (string?)c["cell_type"] == "markdown")
-                         .SelectMany(c => Regex.Matches(Join(c["source"]!), @"\]\(([^)\s]+)\)|src=""([^""]+)""")).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+                         .SelectMany(c => Regex.Matches(NotebookRun.Join(c["source"]!), @"\]\(([^)\s]+)\)|src=""([^""]+)""")).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
                          .Where(l => !l.Contains(':') && !l.StartsWith('#')).Select(l => l.Split('#')[0]))
             {
                 var copy = Path.Combine(Folder, link);

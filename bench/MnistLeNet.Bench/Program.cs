@@ -33,6 +33,7 @@ if (args.Contains("--time-to-99"))
 
 var root = Path.GetFullPath(Path.Combine(dataDir, "..", ".."));
 var peer = new PytorchPeer(Option("--peer", Path.Combine(root, "..", "shared", "peers", "pytorch")));
+var peerMissing = peer.Missing; // why PyTorch cannot run here, or null
 
 // The speedrun as users run it, whole processes: the command line (published, compiled ahead of time, as the README
 // says to run it for speed) and PyTorch's lenet_speedrun.py, one seed per round, back to back.
@@ -61,8 +62,9 @@ var peer = new PytorchPeer(Option("--peer", Path.Combine(root, "..", "shared", "
     finally { Directory.Delete(outDir, recursive: true); }
     return (ours, theirs);
 }
-// A round that never reached 99% counts as infinitely slow, so it can only make the median worse.
-static double WallOrInfinity(TimedRun run, bool reached) => reached ? run.WallSeconds : double.PositiveInfinity;
+// The median wall time; a round that never reached 99% counts as infinitely slow, so it can only make the median worse.
+static double MedianWall(IEnumerable<TimedRun> runs, Func<TimedRun, bool> reached) =>
+    Median(runs.Select(r => reached(r) ? r.WallSeconds : double.PositiveInfinity));
 static bool OursReached(TimedRun run) => run.Result["reached_target"]?.GetValue<bool>() == true;
 static bool TheirsReached(TimedRun run) => run.Result["first_99"] is JsonObject;
 static double? TheirTimeTo99(TimedRun run) => run.Result["first_99"]?["seconds_from_process_start"]?.GetValue<double>();
@@ -70,14 +72,13 @@ static double? TheirTimeTo99(TimedRun run) => run.Result["first_99"]?["seconds_f
 if (args.Contains("--speedrun-vs-pytorch"))
 {
     int vsRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
-    var missing = peer.Missing;
-    if (missing is not null) Console.WriteLine($"PyTorch peer NOT available: {missing}");
-    var (ours, theirs) = SpeedrunProcesses(vsRounds, missing);
-    var ourMedian = Median(ours.Select(r => WallOrInfinity(r, OursReached(r))));
+    if (peerMissing is not null) Console.WriteLine($"PyTorch peer NOT available: {peerMissing}");
+    var (ours, theirs) = SpeedrunProcesses(vsRounds, peerMissing);
+    var ourMedian = MedianWall(ours, OursReached);
     Console.WriteLine($"train --recipe speedrun, whole process (s): {string.Join(", ", ours.Select(r => r.WallSeconds.ToString("F2")))}; median {ourMedian:F2}" +
         $" ({ours.Count(OursReached)} of {vsRounds} reached 99%)");
-    if (missing is not null) return 1;
-    var theirMedian = Median(theirs.Select(r => WallOrInfinity(r, TheirsReached(r))));
+    if (peerMissing is not null) return 1;
+    var theirMedian = MedianWall(theirs, TheirsReached);
     Console.WriteLine($"PyTorch lenet_speedrun.py, whole process (s): {string.Join(", ", theirs.Select(r => r.WallSeconds.ToString("F2")))}; median {theirMedian:F2}" +
         $" ({theirs.Count(TheirsReached)} of {vsRounds} reached 99%)");
     Console.WriteLine($"ratio of medians, project / PyTorch: {ourMedian / theirMedian:F2} (target <= 0.55)");
@@ -90,7 +91,6 @@ int speedrunRounds = quick ? 1 : 5, wholeProcessRounds = quick ? 1 : 3, budgetSe
 
 var report = new Report();
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; libtorch {info.TorchVersion}");
-var peerMissing = peer.Missing;
 Console.WriteLine(peerMissing is null ? $"PyTorch peer: {peer.Folder}" : $"PyTorch peer NOT available: {peerMissing}");
 Console.WriteLine();
 
@@ -185,8 +185,8 @@ report.Add($"time to 99.0% from process start (s) [{timeTo99Recipe.Describe()}; 
 report.Add($"speedrun, whole process: train --recipe speedrun vs lenet_speedrun.py (s) [seeds 1-{wholeProcessRounds}: " +
     $"{string.Join(", ", wholeOurs.Select(r => r.WallSeconds.ToString("F2")))} s" +
     (peerMissing is null ? $" vs {string.Join(", ", wholeTheirs.Select(r => r.WallSeconds.ToString("F2")))} s]" : "]"),
-    Median(wholeOurs.Select(r => WallOrInfinity(r, OursReached(r)))),
-    peer: peerMissing is null ? Median(wholeTheirs.Select(r => WallOrInfinity(r, TheirsReached(r)))) : null,
+    MedianWall(wholeOurs, OursReached),
+    peer: peerMissing is null ? MedianWall(wholeTheirs, TheirsReached) : null,
     lowerIsBetter: true, target: "<= 0.55x PyTorch's (ratio >= 1.82)");
 
 // The same recipe without early stopping: what it gives after its whole budget, never looking at the test set.

@@ -3,17 +3,10 @@ using System.Text;
 
 namespace MnistLeNet;
 
-/// <summary>
-/// Writes a file so that it is either complete or absent: the content goes to a temporary file
-/// beside the target, is flushed to disk, optionally checked, and only then renamed over the
-/// target (see <see cref="PendingFile"/>). If anything fails, the temporary file is removed and
-/// the target is untouched.
-/// </summary>
+/// <summary>Writes a file so that it is either complete or absent; a failed write leaves the old one (see <see cref="PendingFile"/>).</summary>
 public static class AtomicFile
 {
-    /// <param name="path">The file to create or replace.</param>
-    /// <param name="write">Writes the content to the stream it is given (without disposing it).</param>
-    /// <param name="check">Optional: reads the written content back from the start and throws if it is wrong.</param>
+    /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, after <paramref name="check"/> (if any) accepts what it reads back.</summary>
     public static void Write(string path, Action<Stream> write, Action<Stream>? check = null)
     {
         using var file = PendingFile.Reserve(path);
@@ -21,16 +14,12 @@ public static class AtomicFile
         file.Commit();
     }
 
-    /// <summary>Content for <see cref="Write"/> or <see cref="PendingFile.Write"/>: <paramref name="text"/> as UTF-8,
-    /// without the byte-order mark browsers and editors do not expect.</summary>
+    /// <summary><paramref name="text"/> as UTF-8 without the byte-order mark browsers and editors do not expect.</summary>
     public static Action<Stream> Utf8(string text) => stream => stream.Write(NoByteOrderMark.GetBytes(text));
 
     static readonly UTF8Encoding NoByteOrderMark = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>
-    /// Flushes a folder's entries to disk, so a rename inside it survives a power cut (POSIX needs
-    /// an fsync of the folder itself). Replaceable by tests, which check that it is called.
-    /// </summary>
+    // POSIX: a rename survives a power cut only once its folder is fsync'ed. Tests replace it to check it is called.
     internal static Action<string> SyncDirectory { get; set; } = FsyncDirectory;
 
     static void FsyncDirectory(string directory)

@@ -2,25 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace MnistLeNet;
 
-/// <summary>
-/// The one place that decides whether a path may be read or written. Every file this project reads
-/// (models, checkpoints, pictures, MNIST files) and writes (through <see cref="PendingFile"/>) goes
-/// through it, so the rules hold for every command and notebook alike:
-/// <list type="bullet">
-/// <item>only regular files (or symbolic links to one) are read or replaced: never a folder, a FIFO, a
-/// device or a socket (reading a FIFO would wait forever, /dev/zero never ends, and replacing either
-/// would put a plain file where the system expects something else); a link that loops or leads
-/// nowhere is named as such;</item>
-/// <item>reading stops at a limit counted in the bytes actually read, not in the size the file system
-/// reports (0 for many special files);</item>
-/// <item>a command's outputs are never one of its inputs, nor one another (<see cref="CheckOutputs"/>).</item>
-/// </list>
-/// </summary>
+/// <summary>The one place that decides whether a path may be read or written.</summary>
+/// <remarks>Only regular files are read or replaced (a FIFO would wait forever, /dev/zero never ends); reading stops
+/// at a limit counted in bytes read, not the reported size (0 for special files).</remarks>
 public static class FilePaths
 {
-    /// <summary>Throws unless <paramref name="path"/> is an existing regular file (or a link to one).</summary>
-    /// <param name="what">What the file should be, for messages: "model file", "checkpoint", ...</param>
-    /// <param name="notFound">The message when there is nothing there (default: "PATH: WHAT not found").</param>
+    /// <summary>Throws unless <paramref name="path"/> is a regular file (or a link to one); <paramref name="what"/> names it in messages.</summary>
     /// <exception cref="FileNotFoundException">Nothing there.</exception>
     /// <exception cref="IOException">A folder, a special file, or a link that cannot be followed.</exception>
     public static void CheckInput(string path, string what, string? notFound = null)
@@ -30,7 +17,7 @@ public static class FilePaths
         if (kind != Kind.RegularFile) throw new IOException($"{path}: {problem}; a {what} must be a regular file");
     }
 
-    /// <summary>Throws unless <paramref name="path"/> may be created or replaced: nothing there yet, or a regular file (or a link to one).</summary>
+    /// <summary>Throws unless <paramref name="path"/> is nothing yet or a regular file (or a link to one).</summary>
     /// <exception cref="IOException">A folder, a special file, or a link that cannot be followed.</exception>
     public static void CheckOutput(string path)
     {
@@ -68,13 +55,7 @@ public static class FilePaths
         }
     }
 
-    /// <summary>
-    /// Throws if two outputs are the same file, or an output is one of the inputs (links resolved):
-    /// a command must never overwrite what it reads, e.g. <c>pad --model m.dat --out m.dat</c>.
-    /// </summary>
-    /// <param name="outputs">Each output with what names it for the user (e.g. "--out pad.html").</param>
-    /// <param name="inputs">Each input with what it is (e.g. "the model", "the MNIST data file train-images-idx3-ubyte.gz").</param>
-    /// <exception cref="ArgumentException">Two of them are the same file; the message names both.</exception>
+    /// <summary>Throws <see cref="ArgumentException"/> if an output is an input or another output (e.g. <c>pad --model m.dat --out m.dat</c>).</summary>
     public static void CheckOutputs(IReadOnlyList<(string Name, string Path)> outputs, IEnumerable<(string Name, string Path)> inputs)
     {
         var inputList = inputs.ToList();
@@ -97,7 +78,6 @@ public static class FilePaths
 
     enum Kind { Missing, RegularFile, Other }
 
-    /// <summary>What is at <paramref name="path"/>, links followed; for anything but a regular file or nothing, <paramref name="problem"/> says what it is.</summary>
     static Kind KindOf(string path, out string problem)
     {
         problem = "";
@@ -131,9 +111,7 @@ public static class FilePaths
         return kind;
     }
 
-    // .NET's own native shim (shipped with the runtime on Linux and macOS) has one stat layout on every Unix,
-    // unlike libc's; its file type bits are the POSIX ones. Only the mode (an int32 after an int32) is read;
-    // the buffer is larger than the whole structure.
+    // .NET's native shim has one stat layout on every Unix, unlike libc; the mode is the int32 at offset 4.
     const int StatusBytes = 256, TypeMask = 0xF000, Fifo = 0x1000, CharacterDevice = 0x2000, Folder = 0x4000,
         BlockDevice = 0x6000, RegularFile = 0x8000, SymbolicLink = 0xA000, Socket = 0xC000, ENOENT = 2;
 

@@ -1,22 +1,9 @@
 namespace MnistLeNet;
 
-/// <summary>
-/// The new content of one file, written beside it under a fixed temporary name
-/// (<c>TARGET.tmp</c>) and renamed over it only when <see cref="Commit"/> is called. While a
-/// <see cref="PendingFile"/> exists, this process holds an exclusive lock on the temporary file:
-/// a second writer of the same target is refused, and a temporary file left by a killed process
-/// is simply reused (and removed) by the next writer, so they never pile up.
-/// <para>
-/// A symbolic link is written through (its target is replaced, the link stays); the mode of an
-/// existing file is kept (Linux, macOS); after the rename the directory is flushed to disk too (Linux, macOS).
-/// </para>
-/// <para>
-/// The lock differs by system. Linux and macOS: an advisory <c>flock</c>, taken just after the file is opened
-/// (<see cref="FileShare.None"/> asks .NET for it). Windows: the sharing mode of the open handle, which the system
-/// checks as the file is opened: it shares nothing but deletion, so no one else can open the temporary file while it
-/// is ours, yet it can still be renamed over the target (and removed) while open, which Windows refuses otherwise.
-/// </para>
-/// </summary>
+/// <summary>A file's new content, written to <c>TARGET.tmp</c> and renamed over it on <see cref="Commit"/>.</summary>
+/// <remarks>The locked temporary file refuses a second writer; one left by a killed process is reused, so they never
+/// pile up. Links are written through; the target's mode is kept. The lock: <c>flock</c> on Linux and macOS, the
+/// handle's sharing mode on Windows (delete only, so the open file can still be renamed over the target).</remarks>
 public sealed class PendingFile : IDisposable
 {
     readonly FileStream _temp;
@@ -34,10 +21,7 @@ public sealed class PendingFile : IDisposable
         _temp = temp;
     }
 
-    /// <summary>
-    /// Takes the temporary file of <paramref name="path"/> and locks it: proof that the folder is
-    /// writable and that no other writer is at work on this target. Nothing is written yet.
-    /// </summary>
+    /// <summary>Locks the temporary file of <paramref name="path"/>: the folder is writable and no one else writes it.</summary>
     /// <exception cref="IOException">The target is a folder, its folder cannot be written, or another writer holds it.</exception>
     public static PendingFile Reserve(string path)
     {
@@ -74,8 +58,7 @@ public sealed class PendingFile : IDisposable
                 RemoveFolders(directory, firstCreated); // refused: leave nothing behind
                 throw new IOException($"{path}: cannot write in {directory} ({e.Message})", e);
             }
-            // Between our open and our lock, the previous holder may have renamed or removed that file;
-            // then the lock is on the wrong file: let go and open the name afresh.
+            // The previous holder may have renamed that file between our open and our lock: then open afresh.
             if (StillNamed(stream, temp) || attempt == 10)
             {
                 stream.SetLength(0);
@@ -85,12 +68,10 @@ public sealed class PendingFile : IDisposable
         }
     }
 
-    /// <summary>How the temporary file is shared while it is ours (see the class remarks). Linux and macOS: any
-    /// value but <see cref="FileShare.None"/> would make .NET take a shared lock, which a second writer also gets.</summary>
+    // Linux and macOS: anything but None makes .NET take a shared lock, which a second writer also gets.
     internal static FileShare TempShare(bool windows) => windows ? FileShare.Delete : FileShare.None;
 
-    /// <summary>Whether an existing <paramref name="target"/> is read-only, which Windows' rename-over refuses
-    /// (Linux and macOS replace it: the folder's permission decides there).</summary>
+    // Windows' rename-over refuses a read-only target; Linux and macOS replace it.
     internal static bool ReadOnlyOnWindows(string target) =>
         File.Exists(target) && File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly);
 
@@ -102,14 +83,12 @@ public sealed class PendingFile : IDisposable
         return info.LinkTarget is null ? full : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
     }
 
-    /// <summary>Whether two paths name the same file once links are resolved: letter case is ignored on Windows and
-    /// macOS, whose usual file systems do (a guess for macOS, where a volume can be case-sensitive).</summary>
+    /// <summary>Whether two paths name the same file (links resolved; case ignored on Windows and macOS).</summary>
     public static bool SameTarget(string a, string b) => string.Equals(TargetOf(a), TargetOf(b),
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    /// <summary>Writes the content (replacing any written before) and flushes it to disk.</summary>
-    /// <param name="write">Writes to the stream it is given; must not dispose it (use <c>leaveOpen</c> on writers).</param>
-    /// <param name="check">Optional: reads the written content back from the start and throws if it is wrong.</param>
+    /// <summary>Writes the content (replacing any written before) and flushes it to disk; <paramref name="write"/> must
+    /// not dispose the stream, and <paramref name="check"/> reads it back and throws if it is wrong.</summary>
     public void Write(Action<Stream> write, Action<Stream>? check = null)
     {
         ObjectDisposedException.ThrowIf(_committed, this);
@@ -129,10 +108,7 @@ public sealed class PendingFile : IDisposable
     /// <summary>Renames the written content over <see cref="Target"/>, keeping the target's mode, and flushes the folder.</summary>
     public void Commit() => CommitAll(this);
 
-    /// <summary>
-    /// Commits several files together: call it only when every one is written, so a failure while
-    /// writing leaves all the old files in place. The renames themselves need no disk space.
-    /// </summary>
+    /// <summary>Commits files written together: a failed write leaves all old files (renames need no disk space).</summary>
     public static void CommitAll(params PendingFile[] files)
     {
         if (files.FirstOrDefault(f => !f._written) is { } unwritten)
@@ -170,7 +146,6 @@ public sealed class PendingFile : IDisposable
         _temp.Dispose();
     }
 
-    /// <summary>The outermost folder of <paramref name="directory"/> (itself included) that does not exist yet, or null.</summary>
     static string? FirstMissing(string directory)
     {
         string? missing = null;
@@ -178,7 +153,6 @@ public sealed class PendingFile : IDisposable
         return missing;
     }
 
-    /// <summary>Removes the folders from <paramref name="directory"/> up to <paramref name="outermost"/>, as long as they are empty.</summary>
     static void RemoveFolders(string directory, string? outermost)
     {
         if (outermost is null) return;
@@ -189,15 +163,10 @@ public sealed class PendingFile : IDisposable
         }
     }
 
-    /// <summary>Renames the temporary file over the target, replacing it. Replaceable by tests, which stand in for
-    /// what Windows refuses (a target another program has open).</summary>
+    // Tests replace it to stand in for what Windows refuses (a target another program has open).
     internal static Action<string, string> Rename { get; set; } = (from, to) => File.Move(from, to, overwrite: true);
 
-    /// <summary>
-    /// Whether <paramref name="path"/> still names the file <paramref name="stream"/> has open. Linux: read from
-    /// /proc/self/fd. Windows: always, as the lock is taken by the open itself, so it cannot land on a file
-    /// renamed meanwhile. macOS: not checked (no /proc; the race needs a writer committing at that very moment).
-    /// </summary>
+    // Windows locks in the open itself, so it cannot miss; macOS has no /proc and is not checked.
     static bool StillNamed(FileStream stream, string path)
     {
         if (!OperatingSystem.IsLinux()) return true;

@@ -1,11 +1,7 @@
 
 namespace MnistLeNet.Charts;
 
-/// <summary>
-/// A chart built by <see cref="Plots"/>. In a Polyglot/Jupyter notebook it shows itself as a chart when
-/// it is the value of a cell or passed to display(...) (see ../KernelDisplay.cs); <c>display(HTML(chart.Html))</c>
-/// works too.
-/// </summary>
+/// <summary>A chart built by <see cref="Plots"/>; a notebook shows it when it is a cell's value or passed to display(...).</summary>
 [TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class ChartHtml : INotebookHtml
 {
@@ -23,10 +19,7 @@ public sealed class ChartHtml : INotebookHtml
     /// <summary>The chart's title (also the page title of <see cref="ToStandaloneHtml"/>).</summary>
     public string Title { get; }
 
-    /// <summary>
-    /// Notebook fragment (div + script). Fixed on first use: the first chart whose Html is taken in a
-    /// process carries plotly.js, unless <see cref="Plots.LoadPlotlyJs"/> sent it before.
-    /// </summary>
+    /// <summary>Notebook fragment; the first taken in a process carries plotly.js, unless <see cref="Plots.LoadPlotlyJs"/> sent it.</summary>
     public string Html => _html ??= Fragment(PlotlyEngine.TakePlotlyJs());
 
     /// <summary>A complete HTML page with plotly.js inline (opens offline in any browser).</summary>
@@ -37,10 +30,7 @@ public sealed class ChartHtml : INotebookHtml
         + Fragment(includePlotlyJs: false)
         + "\n</body></html>\n";
 
-    /// <summary>
-    /// Writes <see cref="ToStandaloneHtml"/> to a file and returns its full path. The page is written
-    /// to a temporary file first and then renamed, so a reader never sees half a page.
-    /// </summary>
+    /// <summary>Writes <see cref="ToStandaloneHtml"/> to a file, complete or not at all, and returns its full path.</summary>
     public string SaveHtml(string path)
     {
         AtomicFile.Write(path, AtomicFile.Utf8(ToStandaloneHtml()));
@@ -59,10 +49,7 @@ public sealed class ChartHtml : INotebookHtml
             + DrawScript + "})();</script></div>";
     }
 
-    // Charts may be rendered before the output that carries plotly.js (VS Code and Jupyter render
-    // outputs independently, and not always in order), so wait for it for a while; if it never comes
-    // (that output was cleared, or this output is shown on its own), say what to do instead of
-    // failing silently.
+    // VS Code and Jupyter may render this before the output carrying plotly.js: wait, then say what to do.
     const string DrawScript = """
         var cfg = { displaylogo: false, responsive: true };
         function draw() { window.Plotly.newPlot(id, fig.data, fig.layout, cfg); }

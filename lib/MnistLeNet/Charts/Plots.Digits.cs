@@ -5,17 +5,11 @@ namespace MnistLeNet.Charts;
 // The data: one digit, many digits, a digit's pixel values, how many digits of each class.
 public static partial class Plots
 {
-    /// <summary>
-    /// One digit as a grayscale picture: dark ink on white, row 0 at the top (as the digit is written).
-    /// </summary>
-    /// <param name="pixels">[row, column], e.g. <c>MnistDataset.Pixels(i)</c> (values 0..1)</param>
+    /// <summary>One digit, [row, column] values 0..1 (e.g. <c>MnistDataset.Pixels(i)</c>), dark ink on white.</summary>
     public static ChartHtml Digit(float[,] pixels, string title = "")
         => Image(ToDouble(pixels), pixels.GetLength(1), title);
 
-    /// <summary>Several digits in a grid, each with its own caption (e.g. "label 7").</summary>
-    /// <param name="images">each [row, column], all the same size</param>
-    /// <param name="titles">one caption per image</param>
-    /// <param name="columns">digits per row of the grid</param>
+    /// <summary>Several digits of one size in a grid, each with its own caption (e.g. "label 7").</summary>
     public static ChartHtml Digits(IReadOnlyList<float[,]> images, IReadOnlyList<string> titles, int columns = 8, string title = "")
     {
         if (images.Count == 0) throw new ArgumentException("no images to show", nameof(images));
@@ -23,22 +17,11 @@ public static partial class Plots
         return ImageGrid(images.Select(ToDouble).ToArray(), images[0].GetLength(1), titles, columns, title);
     }
 
-    /// <summary>
-    /// A digit with the value of every pixel written in its cell: what the network really receives.
-    /// Zeros (the white background) are left blank.
-    /// </summary>
-    /// <param name="decimals">digits after the decimal point</param>
-    /// <param name="cellPx">size of one cell in pixels on screen</param>
+    /// <summary>A digit with every pixel's value in its cell (zeros blank): what the network really receives.</summary>
     public static ChartHtml PixelValues(float[,] pixels, string title = "", int decimals = 1, int cellPx = 26)
         => new(new AnnotatedImageChart(ToDouble(pixels), pixels.GetLength(1), title, decimals, cellPx));
 
-    /// <summary>
-    /// How many images of each digit the training and the test set hold, side by side. The bars show each
-    /// digit's share of its set, so the two sets (60,000 and 10,000 images) can be compared; the
-    /// mouse-over shows the counts.
-    /// </summary>
-    /// <param name="train">images per digit 0..9 in the training set (<c>MnistDataset.ClassCounts()</c>)</param>
-    /// <param name="test">images per digit 0..9 in the test set</param>
+    /// <summary>Images per digit in each set, as shares so sets of different sizes compare; counts on hover.</summary>
     public static ChartHtml ClassCounts(int[] train, int[] test, string title = "How many images of each digit")
     {
         if (train.Length != test.Length) throw new ArgumentException($"{train.Length} training classes but {test.Length} test classes", nameof(test));

@@ -2,19 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace MnistLeNet.Charts;
 
-/// <summary>
-/// The tutorial's charts: plain numbers in, a <see cref="ChartHtml"/> out. This file holds the general
-/// building blocks (an image, a grid of images, bars, lines); the tutorial's own charts are in
-/// Plots.Digits.cs (the data), Plots.Training.cs (learning curves) and Plots.Network.cs (what the
-/// trained network does). Nothing here knows about tensors or training: callers pass arrays.
-/// </summary>
+/// <summary>The tutorial's charts: plain numbers in, a <see cref="ChartHtml"/> out.</summary>
 public static partial class Plots
 {
-    /// <summary>
-    /// plotly.js (inline, ~3.6 MB) plus a one-line note. Show it in a notebook's first cell: then every
-    /// saved copy of the notebook carries plotly.js in that output, whichever chart cells were re-run,
-    /// cleared or live-updated later, and no chart of the session needs to carry it.
-    /// </summary>
+    /// <summary>plotly.js inline, for a notebook's first cell, so saved copies carry it however chart cells change.</summary>
     public static HtmlFragment LoadPlotlyJs()
     {
         PlotlyEngine.TakePlotlyJs(); // this cell carries plotly.js, so no chart after it needs to
@@ -47,6 +38,5 @@ public static partial class Plots
         string xTitle = "", string yTitle = "", bool markers = true)
         => new(new LinesChart(x.ToArray(), series.Keys.ToArray(), series.Values.ToArray(), title, xTitle, yTitle, markers));
 
-    /// <summary>The values of a float array (float[], or float[,] row by row) as the chart requests hold them.</summary>
     static double[] ToDouble(Array values) => values.Cast<float>().Select(v => (double)v).ToArray();
 }

@@ -14,8 +14,7 @@ namespace MnistLeNet.Handwriting;
 public sealed record DigitStages(GrayImage Gray, bool Inverted, GrayImage Oriented, GrayImage Background, GrayImage Ink,
     double Threshold, GrayImage Mask, (int X, int Y, int Width, int Height) Box, GrayImage Scaled, GrayImage Digit)
 {
-    /// <summary><see cref="Digit"/> as MNIST's pictures are (<c>MnistDataset.Pixels</c>): 28×28 values, [row, column], row 0
-    /// at the top; what <c>Predictor.Probabilities</c> and <c>Plots.Digit</c> take.</summary>
+    /// <summary><see cref="Digit"/> as MNIST's 28×28 [row, column] pixels, for <c>Predictor.Probabilities</c> and <c>Plots.Digit</c>.</summary>
     public float[,] Input { get; } = Rows(Digit);
 
     static float[,] Rows(GrayImage image)
@@ -28,29 +27,22 @@ public sealed record DigitStages(GrayImage Gray, bool Inverted, GrayImage Orient
     }
 }
 
-/// <summary>
-/// Turns a picture of one handwritten digit (a photo, a scan, a drawing) into MNIST's format, the way
-/// MNIST itself was made: grayscale; inverted when the background is light; the ink found (background
-/// subtracted, then Otsu's threshold); cropped to the ink; the longer side scaled to 20 pixels,
-/// anti-aliased; placed in 28×28 with the ink's centre of mass in the middle; values 0..1.
-/// <para>The drawing pad's script (digit-pad.js) does exactly the same, step by step; a test checks that
-/// both give the same numbers.</para>
-/// </summary>
+/// <summary>Turns a picture of one handwritten digit into MNIST's format, the way MNIST itself was made.</summary>
+/// <remarks>digit-pad.js does the same, step by step; a test checks both give the same numbers.</remarks>
 public static class DigitImage
 {
     public const int Size = 28, BoxSide = 20;
 
-    /// <summary>Larger pictures are first reduced to this longer side: plenty for a 20-pixel digit.</summary>
+    /// <summary>Larger pictures are first reduced to this longer side.</summary>
     public const int WorkingSide = 320;
 
     /// <summary>Ink must stand out from the background by at least this much (of the 0..1 range).</summary>
     public const double MinContrast = 0.15;
 
-    /// <summary>Where the centre of mass goes: pixel (14, 14), counting from 0, where MNIST's digits have it on average.</summary>
+    /// <summary>Where the centre of mass goes (pixel 14, 14), as in MNIST.</summary>
     public const double Centre = 14.0;
 
-    /// <summary>Reads an image file (PNG, JPEG, BMP, ...) and prepares it (see <see cref="FromRgba"/>).</summary>
-    /// <exception cref="InvalidDataException">The file is not a readable image, is absurdly large, or shows no ink; the message names the file.</exception>
+    /// <summary>Reads an image file (PNG, JPEG, BMP, ...) and prepares it; <see cref="InvalidDataException"/> names the file.</summary>
     public static DigitStages FromFile(string path, bool centre = true)
     {
         var (rgba, width, height) = ImageFile.ReadRgba(path);
@@ -58,9 +50,7 @@ public static class DigitImage
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
     }
 
-    /// <summary>Prepares a picture given as RGBA bytes (4 per pixel, row by row; transparent parts count as white).</summary>
-    /// <param name="centre">false: place the scaled ink in the middle of its box instead of by its centre of mass</param>
-    /// <exception cref="InvalidDataException">No ink: nothing stands out from the background.</exception>
+    /// <summary>Prepares RGBA bytes (transparent is white); <paramref name="centre"/> false centres the box, not the mass.</summary>
     public static DigitStages FromRgba(byte[] rgba, int width, int height, bool centre = true)
     {
         if (width < 1 || height < 1 || rgba.Length != 4L * width * height)
@@ -72,9 +62,7 @@ public static class DigitImage
         if (longer > WorkingSide)
             gray = Resize(gray, Math.Max(1, width * WorkingSide / longer), Math.Max(1, height * WorkingSide / longer));
 
-        // 2. Ink bright on black. Take out the slow changes of the lighting (each pixel minus the mean around it):
-        //    what is left is mostly small (paper, noise) plus the ink, rare and far off to one side. The sum of
-        //    the cubes says which side that is: below zero, the ink is darker than the paper.
+        // 2. Ink bright on black. Minus the local mean, ink is the rare far-off side: the sum of cubes says which.
         int radius = Math.Max(1, Math.Max(gray.Width, gray.Height) / 10);
         var local = Filter(gray, radius, Window.Mean);
         double skew = 0;
@@ -86,10 +74,8 @@ public static class DigitImage
         bool inverted = skew < 0;
         var oriented = inverted ? gray with { Pixels = Array.ConvertAll(gray.Pixels, v => 1 - v) } : gray;
 
-        // 3. Find the ink. The background (uneven light, paper) varies slowly: a grey-level opening (the
-        //    minimum, then the maximum, over a window wider than a stroke) keeps it and removes the strokes.
-        //    What stands out above it (after a 3×3 mean against pixel noise) is ink or noise; Otsu's threshold
-        //    separates the two.
+        // 3. Find the ink: an opening (min, then max, wider than a stroke) keeps the slow background; what stands out
+        //    above it (3×3 mean against noise) is split into ink and noise by Otsu's threshold.
         var background = Filter(Filter(oriented, radius, Window.Min), radius, Window.Max);
         var smooth = Filter(oriented, 1, Window.Mean);
         var ink = gray with { Pixels = smooth.Pixels.Select((v, i) => Math.Max(0, v - background.Pixels[i])).ToArray() };
@@ -104,7 +90,7 @@ public static class DigitImage
         var box = BoundingBox(mask);
         var crop = Crop(mask, box);
 
-        // 5. The longer side to 20 pixels, keeping the aspect ratio; each new pixel averages the area it covers.
+        // 5. The longer side to 20 pixels, keeping the aspect ratio.
         int side = Math.Max(box.Width, box.Height);
         var scaled = Resize(crop, Math.Max(1, (box.Width * BoxSide + side / 2) / side), Math.Max(1, (box.Height * BoxSide + side / 2) / side));
 
@@ -120,7 +106,7 @@ public static class DigitImage
         return new DigitStages(gray, inverted, oriented, background, ink, (thresholdBin + 1) * strongest / 256, mask, box, scaled, digit);
     }
 
-    /// <summary>Luminance (ITU-R BT.601 weights) over white: 0 black .. 1 white.</summary>
+    // ITU-R BT.601 luminance over white.
     static GrayImage Grayscale(byte[] rgba, int width, int height)
     {
         var pixels = new double[width * height];
@@ -135,8 +121,7 @@ public static class DigitImage
 
     enum Window { Min, Max, Mean }
 
-    /// <summary>The minimum, maximum or mean over the (2r+1)×(2r+1) square around each pixel (clipped at the
-    /// edges): along the rows first, then along the columns.</summary>
+    // Over the (2r+1)² square around each pixel, clipped at the edges: rows, then columns.
     static GrayImage Filter(GrayImage image, int r, Window kind)
     {
         int w = image.Width, h = image.Height;
@@ -162,11 +147,9 @@ public static class DigitImage
         return result;
     }
 
-    /// <summary>Which of 256 equal bins from 0 to <paramref name="top"/> a value falls in.</summary>
     static int Bin(double value, double top) => Math.Min(255, (int)(value / top * 256));
 
-    /// <summary>Otsu's method: the bin that splits the histogram into two classes as far apart as possible
-    /// (largest between-class variance). Pixels in higher bins are ink.</summary>
+    // The bin with the largest between-class variance; higher bins are ink.
     static int Otsu(int[] bins)
     {
         var histogram = new double[256];
@@ -207,8 +190,7 @@ public static class DigitImage
         return new GrayImage(box.Width, box.Height, pixels);
     }
 
-    /// <summary>Resamples to <paramref name="width"/> × <paramref name="height"/>: each new pixel is the mean of the
-    /// area of the old picture it covers (anti-aliased when shrinking), first along rows, then along columns.</summary>
+    // Each new pixel is the mean of the area it covers (anti-aliased): rows, then columns.
     static GrayImage Resize(GrayImage image, int width, int height)
     {
         var rows = new double[width * image.Height];
@@ -220,8 +202,7 @@ public static class DigitImage
         return new GrayImage(width, height, result);
     }
 
-    /// <summary>n values (every <paramref name="step"/>-th from <paramref name="from"/>) to m values: value j is the
-    /// mean of the old values over the interval [j·n/m, (j+1)·n/m), weighted by how much of each it covers.</summary>
+    // n values (every step-th from 'from') to m: value j is the covered mean over [j·n/m, (j+1)·n/m).
     static void Resample(double[] source, int from, int step, int n, double[] target, int to, int targetStep, int m)
     {
         double scale = (double)n / m;
@@ -234,7 +215,6 @@ public static class DigitImage
         }
     }
 
-    /// <summary>The mean position of the ink, weighted by its brightness, in pixels counted from 0.</summary>
     static (double X, double Y) CentreOfMass(GrayImage image)
     {
         double mass = 0, x = 0, y = 0;
@@ -249,7 +229,5 @@ public static class DigitImage
         return (x / mass, y / mass);
     }
 
-    /// <summary>Where a box of <paramref name="length"/> pixels starts when shifted by <paramref name="shift"/>
-    /// (rounded to whole pixels), kept inside the 28×28 image.</summary>
     static int Place(double shift, int length) => Math.Clamp((int)Math.Floor(shift + 0.5), 0, Size - length);
 }

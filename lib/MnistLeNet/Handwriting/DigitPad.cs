@@ -4,19 +4,13 @@ using MnistLeNet.Model;
 
 namespace MnistLeNet.Handwriting;
 
-/// <summary>
-/// A drawing pad for a trained LeNet: draw a digit with the mouse or a finger and watch the ten
-/// probabilities change as you draw. Everything runs in the page (digit-pad.js: the preprocessing of
-/// <see cref="DigitImage"/> and LeNet's forward pass, with the model's weights embedded), so it needs no
-/// server and no kernel and works offline. In a notebook it shows itself as the value of a cell;
-/// <see cref="SaveHtml"/> writes it as a page of its own (for a projector).
-/// </summary>
+/// <summary>A drawing pad for a trained LeNet: draw a digit and watch the ten probabilities change.</summary>
+/// <remarks>All in the page (digit-pad.js, the weights embedded): no server, no kernel, works offline.</remarks>
 [TypeFormatterSource(typeof(KernelFormatterSource), PreferredMimeTypes = ["text/html"])]
 public sealed class DigitPad : INotebookHtml
 {
     DigitPad(string html) => Html = html;
 
-    /// <summary>The pad as a piece of HTML (markup and script) for a notebook output.</summary>
     public string Html { get; }
 
     /// <summary>A pad for <paramref name="model"/>, with a copy of its current weights.</summary>
@@ -36,7 +30,6 @@ public sealed class DigitPad : INotebookHtml
 
     public override string ToString() => $"LeNet drawing pad ({Html.Length:N0} characters of HTML)";
 
-    /// <summary>The pad's script: preprocessing, forward pass and page (tests run it with a JavaScript engine).</summary>
     internal static string Script { get; } = ReadScript();
 
     /// <summary>{"activation": "Sigmoid", "parameters": {"conv1.weight": base64 of float32 little-endian, ...}}</summary>

@@ -14,26 +14,20 @@ namespace MnistLeNet.Model;
 /// bytes   the parameters, in TorchSharp's own format
 /// 32 bytes SHA-256 of everything before it
 /// </code>
-/// (strings and integers as .NET's <see cref="BinaryWriter"/> writes them). Loading checks the
-/// checksum before anything else, parses the header strictly, and refuses weights that are NaN or
-/// infinite; saving refuses them too. Version 1 files (the same without the length and the
-/// checksum) still load, with the same checks except the checksum they do not have. Files are
-/// written to a temporary name and renamed, so a crash never leaves half a model behind.
+/// (as <see cref="BinaryWriter"/> writes them). NaN or infinite weights are refused both ways; version 1 files
+/// (without the length and checksum) still load.
 /// </summary>
 public static class ModelFile
 {
     const string FormatName = "MnistLeNet.LeNet";
     const int FormatVersion = 2;
 
-    /// <summary>No LeNet file comes near this; anything larger is refused before it is read.</summary>
     const long MaxFileLength = 64L << 20;
 
     /// <summary>Writes <paramref name="model"/>'s parameters to <paramref name="path"/> (from any device).</summary>
-    /// <exception cref="ArgumentException">A weight is NaN or infinite (training diverged): there is nothing worth saving.</exception>
     public static void Save(LeNet model, string path) => AtomicFile.Write(path, stream => Write(model, stream));
 
     /// <summary>Writes the whole file to <paramref name="stream"/> (for callers that write several files as a set).</summary>
-    /// <exception cref="ArgumentException">A weight is NaN or infinite.</exception>
     public static void Write(LeNet model, Stream stream)
     {
         ThrowIfNotFinite(model, "cannot save the model");
@@ -49,8 +43,7 @@ public static class ModelFile
         });
     }
 
-    /// <summary>Builds a new LeNet of the saved architecture on the CPU, loads the parameters, and returns it in eval mode.</summary>
-    /// <exception cref="InvalidDataException">The file is not a LeNet parameter file, is damaged, or holds NaN or infinite weights.</exception>
+    /// <summary>Builds the saved LeNet on the CPU, in eval mode; <see cref="InvalidDataException"/> for a damaged file.</summary>
     public static LeNet Load(string path)
     {
         var bytes = FilePaths.ReadAll(path, MaxFileLength, "LeNet parameter file",
@@ -110,7 +103,7 @@ public static class ModelFile
             throw new InvalidDataException($"{path}: checksum mismatch: the file is damaged (changed after it was saved, or cut short)");
     }
 
-    /// <summary>Exactly "Sigmoid" or "ReLU": no numbers, no lists, no other spelling.</summary>
+    // Exactly "Sigmoid" or "ReLU": Enum.Parse would also take numbers and lists.
     static Activation ParseActivation(string name, string path) =>
         Enum.GetValues<Activation>().Where(a => a.ToString() == name).Select(a => (Activation?)a).FirstOrDefault()
         ?? throw new InvalidDataException($"{path}: unknown activation '{name}' (expected {string.Join(" or ", Enum.GetNames<Activation>())})");

@@ -5,16 +5,12 @@ using TorchSharp;
 namespace MnistLeNet.Native;
 
 /// <summary>What <see cref="TorchRuntime.Initialize"/> did and found.</summary>
-/// <param name="TorchVersion">libtorch's version, as libtorch reports it.</param>
 /// <param name="NativeDirectory">The folder libtorch was loaded from (null when TorchSharp chose it).</param>
-/// <param name="PatchedFiles">Copies of libLibTorchSharp.so patched by this call (see <see cref="LibTorchSharpFix"/>).</param>
 /// <param name="HostNeedsPatch">True when the host's libstdc++ lacks GLIBCXX_3.4.32 (Linux only).</param>
-/// <param name="CudaAvailable">True when TorchSharp reports a usable CUDA device.</param>
-/// <param name="CudaError">Why CUDA could not be initialised, when the CUDA build was wanted; otherwise null.</param>
 public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirectory,
     IReadOnlyList<string> PatchedFiles, bool HostNeedsPatch, bool CudaAvailable, string? CudaError = null)
 {
-    /// <summary>One line for a learner: what runs where, and what was fixed (the first output of the tutorial).</summary>
+    /// <summary>One line for a learner: what runs where, and what was fixed.</summary>
     public string Describe()
     {
         var where = CudaAvailable ? "on the CPU, with a CUDA GPU available" : "on the CPU (no CUDA GPU)";
@@ -29,34 +25,17 @@ public sealed record TorchRuntimeInfo(string TorchVersion, string? NativeDirecto
     public override string ToString() => Describe();
 }
 
-/// <summary>
-/// The one entry point that prepares TorchSharp's native libraries. Every program (CLI, benchmark,
-/// example, tests) and every notebook calls <see cref="Initialize"/> once at its start, before anything
-/// touches <c>torch</c>; if TorchSharp cannot load, the error is thrown there and says what to do.
-/// </summary>
-/// <remarks>
-/// Three things happen, in order:
-/// <list type="number">
-/// <item>Linux only: on hosts whose libstdc++ lacks GLIBCXX_3.4.32, every copy of libLibTorchSharp.so that
-/// TorchSharp might load is patched once (<see cref="LibTorchSharpFix"/>, in MnistLeNet.NativeFix).</item>
-/// <item>Linux only: libtorch is loaded by full path where that matters: from a program's own output, and
-/// in a notebook kernel when a different libtorch sits on the system library path (e.g. Debian's
-/// python3-torch), which TorchSharp would otherwise pick up by name. If a foreign libtorch is loaded
-/// anyway, the error names it.</item>
-/// <item>TorchSharp initialises its backend (CUDA first when the CUDA build is wanted, then CPU). On
-/// Windows, where TorchSharp's own message misleads, a failure loads the parts one by one and names the one
-/// that failed, with Windows' error (<see cref="WindowsLoadCheck"/>), and gives the way round it.</item>
-/// </list>
-/// It does not set torch's thread count: that is the trainer's choice (<c>Training/CpuThreads</c>).
-/// </remarks>
+/// <summary>Prepares TorchSharp's native libraries; every program and notebook calls <see cref="Initialize"/> first.</summary>
+/// <remarks>Linux: patches libLibTorchSharp.so for an old libstdc++ (<see cref="LibTorchSharpFix"/>) and loads
+/// libtorch by full path where a system libtorch (e.g. Debian's python3-torch) would be picked up by name. Windows: a
+/// failure is explained part by part (<see cref="WindowsLoadCheck"/>), as TorchSharp's own message misleads.</remarks>
 public static class TorchRuntime
 {
     static readonly string[] LibtorchPreloadOrder = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
     static readonly object Gate = new();
     static TorchRuntimeInfo? _info;
 
-    /// <summary>Runs once per process; later calls return the first result.</summary>
-    /// <exception cref="InvalidOperationException">TorchSharp's native code could not be loaded; the message says why and what to do.</exception>
+    /// <summary>Runs once per process; throws <see cref="InvalidOperationException"/> saying what to do if TorchSharp cannot load.</summary>
     public static TorchRuntimeInfo Initialize()
     {
         lock (Gate)
@@ -65,8 +44,7 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>The work of <see cref="Initialize"/> as if on <paramref name="os"/>, with
-    /// <paramref name="initializeDevice"/> starting TorchSharp's backend (tests pretend other systems and failures).</summary>
+    // Tests pretend other systems and failures.
     internal static TorchRuntimeInfo Load(OSPlatform os, Action<DeviceType> initializeDevice)
     {
         bool linux = os == OSPlatform.Linux;
@@ -113,23 +91,14 @@ public static class TorchRuntime
         (cudaError is null ? "" : $"CUDA initialisation failed first: {cudaError} ") +
         "See README.md, section Troubleshooting. Cause: " + e.Message;
 
-    /// <summary>
-    /// The CUDA build is wanted when the switch that selects it at build time is set in the
-    /// environment (<c>TorchBackend=cuda</c>, as in the GPU dev container), or when this program's
-    /// own output holds CUDA libtorch.
-    /// </summary>
+    // TorchBackend=cuda is the build switch (the GPU dev container sets it).
     static bool PrefersCuda() =>
         string.Equals(Environment.GetEnvironmentVariable("TorchBackend"), "cuda", StringComparison.OrdinalIgnoreCase)
         || File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libtorch_cuda.so"))
         || File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorch_cuda.so"));
 
-    /// <summary>
-    /// Where to load libtorch from by full path, before TorchSharp looks for it by name; null to let
-    /// TorchSharp choose. A program's own output always wins (it holds the backend it was built with).
-    /// Elsewhere (a notebook kernel, which loads packages from the NuGet cache) preloading is only
-    /// needed, and only done, when a different libtorch sits on the system library path and could
-    /// be picked up by name; then the CPU package's copy is loaded first.
-    /// </summary>
+    // A program's own output wins (it holds the backend it was built with); a notebook kernel preloads the CPU
+    // package's copy only when a system libtorch could be picked up by name. Null: TorchSharp chooses.
     static string? PreloadDirectory()
     {
         bool Complete(string dir) => LibtorchPreloadOrder.All(f => File.Exists(Path.Combine(dir, f)));
@@ -142,19 +111,15 @@ public static class TorchRuntime
             .FirstOrDefault(Complete);
     }
 
-    /// <summary>A libtorch_cpu.so on the system library path (e.g. from Debian's python3-torch), if any.</summary>
     static string? SystemLibtorch() =>
         SystemLibraryPath().Select(d => Path.Combine(d, "libtorch_cpu.so")).FirstOrDefault(File.Exists);
 
-    /// <summary>Where the dynamic loader finds libraries by name: LD_LIBRARY_PATH, then the usual system folders.</summary>
     static IEnumerable<string> SystemLibraryPath() =>
         (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Concat(["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"])
             .Select(d => d.TrimEnd('/'));
 
-    /// <summary>Every folder from which TorchSharp may load libLibTorchSharp.so in this process: the
-    /// program's output, TorchSharp's own folder and the one it consolidates natives into, and the
-    /// package cache.</summary>
+    // Every folder TorchSharp may load libLibTorchSharp.so from, its consolidated copies included.
     static IEnumerable<string> LibTorchSharpFolders()
     {
         var torchSharpDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "";
@@ -178,7 +143,6 @@ public static class TorchRuntime
     static IEnumerable<string> PackageDirs(string id, string version) =>
         PackageRoots().Select(r => Path.Combine(r, id.ToLowerInvariant(), version));
 
-    /// <summary>The NuGet package caches this process may have loaded TorchSharp from.</summary>
     static IEnumerable<string> PackageRoots()
     {
         var roots = new List<string?>
@@ -192,10 +156,7 @@ public static class TorchRuntime
         return roots.OfType<string>().Where(r => r.Length > 0).Distinct();
     }
 
-    /// <summary>Fails, naming the files, when a libtorch library was loaded from the system library
-    /// path, or twice from different folders: TorchSharp would then call into a libtorch it was not
-    /// built for. (TorchSharp itself may take libtorch.so from its consolidated copy and the others
-    /// from the package folder; those are the same files, and fine.)</summary>
+    // A libtorch from the system path, or one name from two folders, is not the one TorchSharp was built for.
     static void ThrowIfForeignLibtorchLoaded()
     {
         var searchPath = SystemLibraryPath().ToHashSet();

@@ -2,12 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MnistLeNet.Native;
 
-/// <summary>
-/// Why TorchSharp's native code did not load on Windows, found by loading its parts one at a time: the VC++ runtime
-/// DLLs (by name, as Windows finds them), then c10, torch_cpu and LibTorchSharp by full path, each after the ones it
-/// needs. The first that fails is named with Windows' own error; TorchSharp's message alone says only that
-/// something is missing.
-/// </summary>
+/// <summary>Why TorchSharp did not load on Windows: loads its parts one by one and names the first that fails.</summary>
 static class WindowsLoadCheck
 {
     internal const string UpstreamReport = "https://github.com/dotnet/TorchSharp/issues/1567";
@@ -15,10 +10,7 @@ static class WindowsLoadCheck
     internal static readonly string[] VcRuntime = ["msvcp140.dll", "vcruntime140.dll", "vcruntime140_1.dll"];
     internal static readonly string[] TorchParts = ["c10.dll", "torch_cpu.dll", "LibTorchSharp.dll"];
 
-    /// <param name="error">What TorchSharp threw.</param>
-    /// <param name="architecture">The process's architecture.</param>
-    /// <param name="folders">Where the DLLs may be, in the order TorchSharp looks (see <see cref="Folders"/>).</param>
-    /// <param name="load">Loads a DLL by name or full path; returns null when it loaded, else the error.</param>
+    // load: a DLL by name or full path; null when it loaded, else the error.
     internal static string Explain(Exception error, Architecture architecture, IReadOnlyList<string> folders, Func<string, string?> load)
     {
         var findings = new List<string>();
@@ -51,8 +43,7 @@ static class WindowsLoadCheck
                "TorchSharp said (its words about a missing libtorch-cpu-win-x64 reference are misleading: this project references it): " + error.Message;
     }
 
-    /// <summary>Where the DLLs may be: a program's own output (flat when self-contained, runtimes/RID/native otherwise),
-    /// TorchSharp's folder and the one it gathers natives into, then the package cache (a notebook kernel).</summary>
+    // A program's output (flat when self-contained), TorchSharp's folders, then the package cache (a notebook kernel).
     internal static IReadOnlyList<string> Folders(string torchSharpDir, IEnumerable<string> packageRoots, Architecture architecture)
     {
         var rid = architecture == Architecture.Arm64 ? "win-arm64" : "win-x64";
@@ -66,7 +57,6 @@ static class WindowsLoadCheck
         return local.Concat(packages).Where(Directory.Exists).Select(Path.GetFullPath).Distinct().ToList();
     }
 
-    /// <summary>The real loader: null when the DLL loaded, else .NET's message, which carries Windows' error.</summary>
     internal static string? Load(string nameOrPath)
     {
         try { NativeLibrary.Load(nameOrPath); return null; }

@@ -3,23 +3,17 @@ using SkiaSharp;
 
 namespace MnistLeNet.Handwriting;
 
-/// <summary>
-/// Reads PNG, JPEG, BMP (and GIF, WebP) files with SkiaSharp, the imaging library TorchSharp itself
-/// depends on. The header is checked before anything is decoded, so a file that claims an absurd size
-/// is refused without allocating it.
-/// </summary>
+/// <summary>Reads PNG, JPEG, BMP, GIF and WebP with SkiaSharp (TorchSharp's own dependency).</summary>
+/// <remarks>The header is checked first, so a file claiming an absurd size is refused before allocating it.</remarks>
 public static class ImageFile
 {
     /// <summary>Longest side, and pixel count, that a file may claim.</summary>
     public const int MaxSide = 20_000;
     public const long MaxPixels = 50_000_000;
 
-    /// <summary>Files longer than this are not read at all.</summary>
     public const long MaxFileLength = 100L << 20;
 
-    /// <summary>The picture as RGBA bytes (4 per pixel, row by row, not premultiplied), upright.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not an image, damaged, or too large; the message names the file.</exception>
+    /// <summary>The picture as RGBA bytes (row by row, not premultiplied), upright; errors name the file.</summary>
     public static (byte[] Rgba, int Width, int Height) ReadRgba(string path)
     {
         byte[] bytes;
@@ -51,10 +45,9 @@ public static class ImageFile
         _ => $"SkiaSharp says {result}",
     };
 
-    /// <summary>Turns a photo the way its camera's orientation tag (EXIF) says, so the digit stands upright.</summary>
+    // Turns a photo as its EXIF orientation tag says: where stored (x, y) goes in the upright picture.
     static (byte[], int, int) Upright(byte[] rgba, int width, int height, SKEncodedOrigin origin)
     {
-        // Where the pixel at (x, y) of the stored picture goes in the upright one.
         Func<int, int, (int, int)>? move = origin switch
         {
             SKEncodedOrigin.BottomRight => (x, y) => (width - 1 - x, height - 1 - y),  // rotated 180°

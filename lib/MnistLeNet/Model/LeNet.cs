@@ -14,10 +14,7 @@ public enum Activation
     ReLU,
 }
 
-/// <summary>
-/// LeNet as in the tutorial. The constructor creates the layers; <see cref="forward"/> says how an
-/// image flows through them. Shapes are for a batch of N images.
-/// </summary>
+/// <summary>LeNet as in the tutorial: the constructor creates the layers, <see cref="forward"/> chains them.</summary>
 public sealed class LeNet : Module<Tensor, Tensor>
 {
     // The layers. Their names become the parameter names in saved files ("conv1.weight", ...).

@@ -2,13 +2,10 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Model;
 
-/// <summary>
-/// Looks inside a model: the weights of its first convolution, and what its layers produce for one
-/// image. Results are plain float arrays, ready for <c>Plots.Filters</c> and <c>Plots.FeatureMaps</c>.
-/// </summary>
+/// <summary>Looks inside a model, as float arrays for <c>Plots.Filters</c> and <c>Plots.FeatureMaps</c>.</summary>
 public static class ModelInspection
 {
-    /// <summary>conv1's filters (the parameter "conv1.weight", [6,1,5,5] in LeNet): one array of 25 weights per filter, row by row.</summary>
+    /// <summary>conv1's filters ("conv1.weight", [6,1,5,5]): 25 weights per filter, row by row.</summary>
     public static float[][] Conv1Filters(nn.Module model)
     {
         var weight = model.named_parameters().SingleOrDefault(p => p.name == "conv1.weight").parameter
@@ -17,12 +14,7 @@ public static class ModelInspection
         return TensorRows.Of(weight, rows: (int)weight.shape[0]);
     }
 
-    /// <summary>
-    /// Runs one image through the model and returns what the layer called <paramref name="layer"/>
-    /// ("conv1", "max_pool1", "conv2", ...) output: one map per channel, each flattened row by row
-    /// (after "conv1": 6 maps of 24×24). A layer without channels (fc1, fc2) gives a single array.
-    /// </summary>
-    /// <param name="image">one image, shaped [28,28], [1,28,28] or [1,1,28,28]</param>
+    /// <summary>What <paramref name="layer"/> ("conv1", ...) outputs for one 28×28 image: a row-by-row map per channel.</summary>
     public static float[][] FeatureMaps(nn.Module<Tensor, Tensor> model, Tensor image, string layer)
     {
         if (!LayerOutputs.Names(model).Contains(layer))
@@ -41,7 +33,7 @@ public static class ModelInspection
         return maps ?? throw new InvalidOperationException($"layer '{layer}' was not called by the model's forward (is it called with call()?)");
     }
 
-    /// <summary>The width of square feature maps (e.g. 24 for maps of 576 values), for <c>Plots.FeatureMaps</c>.</summary>
+    /// <summary>The width of square feature maps (24 for 576 values), for <c>Plots.FeatureMaps</c>.</summary>
     public static int MapWidth(IReadOnlyList<float[]> maps)
     {
         if (maps.Count == 0) throw new ArgumentException("no maps", nameof(maps));

@@ -3,10 +3,7 @@ using System.Text;
 
 namespace MnistLeNet;
 
-/// <summary>
-/// The layout that model files and checkpoints share: their content, then the SHA-256 of that content
-/// (32 bytes), so a damaged or cut-short file is recognised before it is parsed.
-/// </summary>
+/// <summary>Model files' and checkpoints' layout: content, then its SHA-256, so damage is found before parsing.</summary>
 internal static class ChecksummedContent
 {
     public const int ChecksumLength = 32;

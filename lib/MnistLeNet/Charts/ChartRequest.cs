@@ -3,10 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MnistLeNet.Charts;
 
-// What the library asks the plotting engine to draw: one record per chart. This file is compiled into
-// both MnistLeNet and MnistLeNet.Plotting (linked there), so both sides agree on every field at compile
-// time; only the JSON of a request crosses between them (see PlotlyEngine). The builders in
-// MnistLeNet.Plotting/PlotlyCharts.cs document the fields.
+// One record per chart, compiled into both MnistLeNet and MnistLeNet.Plotting so both agree; only JSON crosses.
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "chart")]
 [JsonDerivedType(typeof(PlotlyJsRequest), "plotly.js")]
@@ -26,8 +23,7 @@ internal abstract record ChartRequest(string Title)
         JsonSerializer.Deserialize(json, ChartRequestJson.Default.ChartRequest) ?? throw new ArgumentException("no chart request", nameof(json));
 }
 
-// Source-generated, not reflection-based: file-based apps (examples/tutorial.cs) and trimmed or AOT
-// builds turn reflection-based JSON off.
+// Source-generated: file-based apps and trimmed builds turn reflection-based JSON off.
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(ChartRequest))]
 internal sealed partial class ChartRequestJson : JsonSerializerContext;

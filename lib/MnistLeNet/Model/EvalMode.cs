@@ -2,10 +2,7 @@ using TorchSharp;
 
 namespace MnistLeNet.Model;
 
-/// <summary>
-/// Puts a model in evaluation mode for a <c>using</c> block and restores its previous mode afterwards:
-/// <code>using (EvalMode.Enter(model)) { ... }</code>
-/// </summary>
+/// <summary>Eval mode for a <c>using</c> block; the previous mode comes back afterwards.</summary>
 public readonly struct EvalMode : IDisposable
 {
     readonly torch.nn.Module _model;

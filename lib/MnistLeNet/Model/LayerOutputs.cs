@@ -5,11 +5,7 @@ namespace MnistLeNet.Model;
 /// <summary>Watches a model's layers (its named child modules) while it runs, with forward hooks.</summary>
 public static class LayerOutputs
 {
-    /// <summary>
-    /// Calls <paramref name="model"/> on <paramref name="input"/> and reports each layer's output to
-    /// <paramref name="onOutput"/> (name, layer, output) as it happens. Layers must be called with
-    /// <c>call</c> (as <c>model(x)</c> in Python) for their hooks to run. Returns the model's output.
-    /// </summary>
+    /// <summary>Runs the model, reporting each layer's output as it happens; hooks run only for layers called with <c>call</c>.</summary>
     public static Tensor Capture(nn.Module<Tensor, Tensor> model, Tensor input, Action<string, nn.Module, Tensor> onOutput)
     {
         var hooks = new List<nn.HookableModule<Func<nn.Module<Tensor, Tensor>, Tensor, Tensor>, Func<nn.Module<Tensor, Tensor>, Tensor, Tensor, Tensor>>.HookRemover>();

@@ -8,12 +8,7 @@ public sealed record LayerSummary(string Name, long[] OutputShape, long Paramete
     public string Shape => "[" + string.Join(",", OutputShape) + "]";
 }
 
-/// <summary>
-/// Runs a real input through a model and reports, for every layer (named child module), the shape it
-/// output and how many parameters it owns. It listens with forward hooks, so it reports what the
-/// model's own <c>forward</c> did, in the order it did it; functions without parameters that
-/// <c>forward</c> calls directly (sigmoid, reshape) are not layers and do not appear.
-/// </summary>
+/// <summary>Each layer's output shape and parameter count, from forward hooks on a real input (so sigmoid and reshape do not appear).</summary>
 public static class ModelSummary
 {
     /// <summary>The summary for an input of shape <paramref name="inputShape"/> (default [1,1,28,28]).</summary>

@@ -4,16 +4,9 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Model;
 
-/// <summary>
-/// PaddlePaddle's default initialisation, which the tutorial relied on without saying so:
-/// convolution weights ~ N(0, √(2 / fan_in)) with fan_in = in_channels × kernel height × kernel width,
-/// linear weights ~ Xavier-uniform (±√(6 / (fan_in + fan_out))), all biases 0.
-/// </summary>
-/// <remarks>
-/// It matters: with PyTorch/TorchSharp's default initialisation the sigmoid LeNet trained with
-/// SGD-momentum at lr 0.001 stays near chance level after a whole epoch, while with this one it learns:
-/// notebook 4 ("Why the starting weights matter") prints both accuracies.
-/// </remarks>
+/// <summary>PaddlePaddle's default initialisation, which the tutorial relied on: conv ~ N(0, √(2 / fan_in)),
+/// linear ~ Xavier-uniform, biases 0.</summary>
+/// <remarks>Without it the sigmoid LeNet stays near chance after an epoch: notebook 4 prints both accuracies.</remarks>
 public static class PaddleInit
 {
     public static void Apply(nn.Module model)

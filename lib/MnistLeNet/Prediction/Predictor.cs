@@ -32,9 +32,7 @@ public static class Predictor
     {
         if (pixels.GetLength(0) != MnistFiles.ImageSize || pixels.GetLength(1) != MnistFiles.ImageSize)
             throw new ArgumentException($"expected a {MnistFiles.ImageSize}×{MnistFiles.ImageSize} picture, got {pixels.GetLength(0)}×{pixels.GetLength(1)}", nameof(pixels));
-        // Each tensor held by a using. Not tensor(pixels).reshape(...): that leaves a temporary tensor that nothing refers
-        // to while reshape runs in native code, so a garbage collection on another thread may finalize it, freeing the
-        // native tensor under reshape's feet (a segfault after hundreds of pictures).
+        // Not tensor(pixels).reshape(...): the GC may finalize the unreferenced temporary while reshape runs (a segfault).
         using var rows = tensor(pixels);
         using var image = rows.reshape(1, 1, MnistFiles.ImageSize, MnistFiles.ImageSize);
         return Probabilities(model, image)[0];

@@ -14,12 +14,8 @@ public static partial class Plots
             $"plotly.js {version} (inline)");
     }
 
-    /// <summary>One image (28x28 digit by default): row 0 at the top, dark ink on white.</summary>
-    /// <param name="pixels">row-major; values in any range (MNIST: 0..1 or 0..255)</param>
+    /// <summary>One image, row-major, values in any range: row 0 at the top, dark ink on white.</summary>
     /// <param name="colorscale">"greys" (dark ink), "gray" (light ink), "rdbu" (signed), "viridis"</param>
-    public static ChartHtml Image(float[] pixels, int width = 28, string title = "", string colorscale = "greys", int sizePx = 280)
-        => Image(ToDouble(pixels), width, title, colorscale, sizePx);
-
     public static ChartHtml Image(double[] pixels, int width = 28, string title = "", string colorscale = "greys", int sizePx = 280)
         => new(new ImageChart(pixels, width, title, colorscale, sizePx));
 

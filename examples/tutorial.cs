@@ -12,8 +12,8 @@ Console.WriteLine($"libtorch {TorchRuntime.Initialize().TorchVersion}");
 int epochs = args is ["--epochs", var n] ? int.Parse(n) : 5;
 
 // 1 · data
-using var train = MnistDataset.Load(MnistSplit.Train);
-using var test = MnistDataset.Load(MnistSplit.Test);
+var train = MnistDataset.Load(MnistSplit.Train);
+var test = MnistDataset.Load(MnistSplit.Test);
 Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} test images; test image 0 is a {test.Labels.data<long>()[0]}");
 
 // 3 · the model

@@ -21,7 +21,7 @@ static class EvaluateCommand
             var target = DeviceChoice.Resolve(r.GetValue(device)!);
             using var model = ModelFile.Load(r.GetValue(modelPath)!);
             model.to(target);
-            using var test = MnistDataset.Load(MnistSplit.Test, r.GetValue(data));
+            var test = MnistDataset.Load(MnistSplit.Test, r.GetValue(data));
             var result = Evaluator.Evaluate(model, test);
             cli.Out.WriteLine($"test accuracy: {result.Accuracy:P2} ({result.Correct}/{result.Count}), loss: {result.Loss:F4}");
             if (!r.GetValue(json)) return 0;

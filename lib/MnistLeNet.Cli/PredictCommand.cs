@@ -30,7 +30,7 @@ static class PredictCommand
             cli.InitializeTorch();
             using var model = ModelFile.Load(r.GetValue(modelPath)!);
             if (r.GetValue(images) is { Length: > 0 } paths) return ImagePredictions.Run(model, paths, r.GetValue(json), cli.Out, cli.Err);
-            using var test = MnistDataset.Load(MnistSplit.Test, r.GetValue(data));
+            var test = MnistDataset.Load(MnistSplit.Test, r.GetValue(data));
             var prediction = Predictor.Predict(model, test, r.GetValue(index)!.Value);
             CliApp.WritePrediction(cli.Out, prediction);
             if (!r.GetValue(json)) return 0;

@@ -54,7 +54,7 @@ sealed class TrainCommand(CliContext cli)
 
     int Run(ParseResult r)
     {
-        MnistDataset.Prefetch(r.GetValue(_data)); // the files are read while libtorch loads
+        MnistPrefetch.Start(r.GetValue(_data)); // the files are read while libtorch loads
         cli.InitializeTorch();
         var (stdout, stderr) = (cli.Out, cli.Err);
         var resumePath = r.GetValue(_resume);
@@ -89,8 +89,6 @@ sealed class TrainCommand(CliContext cli)
         stdout.WriteLine($"device: {device.type.ToString().ToLowerInvariant()}, threads: {options.ThreadCount}");
         stdout.WriteLine(options.Describe());
         var (train, test) = MnistDataset.LoadTrainAndTest(dataDir);
-        using var trainSet = train;
-        using var testSet = test;
         using var model = options.CreateModel();
         var trainer = new Trainer(model, options, device) { CheckpointPath = checkpointPath };
 

@@ -4,7 +4,7 @@ namespace MnistLeNet.Tests;
 
 public class BatchLoaderTests
 {
-    static MnistDataset Small(int n) => MnistDataset.FromBytes(MnistSplit.Train,
+    static OwnedMnistDataset Small(int n) => MnistDataset.FromBytes(MnistSplit.Train,
         Enumerable.Range(0, n).SelectMany(i => Enumerable.Repeat((byte)i, 784)).ToArray(),
         Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
 

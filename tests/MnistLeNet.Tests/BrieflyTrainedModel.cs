@@ -9,7 +9,7 @@ namespace MnistLeNet.Tests;
 /// diagonal, wrong often enough to have mistakes.</summary>
 public sealed class BrieflyTrainedModel : IDisposable
 {
-    public MnistDataset Test { get; } = Mnist.Test.Take(1000);
+    public OwnedMnistDataset Test { get; } = Mnist.Test.Take(1000);
     public LeNet Model { get; }
 
     public BrieflyTrainedModel()

@@ -110,14 +110,10 @@ public class LoadTrainAndTestTests
     public void Loading_both_splits_at_once_gives_the_same_data_as_one_by_one()
     {
         var (train, test) = MnistDataset.LoadTrainAndTest(download: false);
-        using (train)
-        using (test)
-        {
-            Assert.Equal(MnistSplit.Train, train.Split);
-            Assert.Equal(MnistSplit.Test, test.Split);
-            Assert.Equal(Mnist.Train.Labels.data<long>().ToArray(), train.Labels.data<long>().ToArray());
-            Assert.Equal(Mnist.Test.Labels.data<long>().ToArray(), test.Labels.data<long>().ToArray());
-            Assert.True(test.Images.equal(Mnist.Test.Images).all().item<bool>());
-        }
+        Assert.Equal(MnistSplit.Train, train.Split);
+        Assert.Equal(MnistSplit.Test, test.Split);
+        Assert.Equal(Mnist.Train.Labels.data<long>().ToArray(), train.Labels.data<long>().ToArray());
+        Assert.Equal(Mnist.Test.Labels.data<long>().ToArray(), test.Labels.data<long>().ToArray());
+        Assert.True(test.Images.equal(Mnist.Test.Images).all().item<bool>());
     }
 }

@@ -16,12 +16,9 @@ public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
 }
 
 /// <summary>
-/// Cuts a dataset into mini-batches, the counterpart of <c>DataLoader(dataset, batch_size, shuffle)</c>.
-/// With <paramref name="shuffle"/>, every pass (epoch) visits the images in a new random order,
-/// drawn from a generator seeded with <paramref name="seed"/>: the same seed gives the same orders.
-/// Batches are sliced from the dataset's tensors with <c>index_select</c>, without copying images
-/// one by one. The last batch may be smaller. A batch belongs to the loop: its tensors are freed when
-/// the loop moves on to the next batch (or ends), so a long loop never piles up native memory.
+/// <c>DataLoader(dataset, batch_size, shuffle)</c>: with <paramref name="shuffle"/>, each pass visits the images
+/// in a new order drawn from a generator seeded with <paramref name="seed"/> (same seed, same orders). The last
+/// batch may be smaller. A batch is freed when the loop moves on, so a long loop piles up no native memory.
 /// </summary>
 public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffle = false, long seed = 0) : IEnumerable<Batch>
 {
@@ -37,10 +34,7 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
     /// <summary>Standardises every batch's images as it is produced (default: none, pixels stay 0..1).</summary>
     public Standardization? Standardization { get; set; }
 
-    /// <summary>
-    /// The shuffling generator's state. Read before a pass, it lets a later loader replay that pass's
-    /// order exactly (setting it back is how an interrupted training run resumes).
-    /// </summary>
+    /// <summary>The shuffling generator's state: set back, it replays a pass's order (how a run resumes).</summary>
     public Tensor ShuffleState
     {
         get => _generator.get_state();
@@ -49,8 +43,7 @@ public sealed class BatchLoader(MnistDataset dataset, int batchSize, bool shuffl
 
     public IEnumerator<Batch> GetEnumerator() => From(0).GetEnumerator();
 
-    /// <summary>One pass that skips the first <paramref name="firstBatch"/> batches. The order is drawn
-    /// exactly as for a full pass, so the batches that follow are the ones a full pass would give.</summary>
+    /// <summary>One pass from batch <paramref name="firstBatch"/> on, with the order a full pass would draw.</summary>
     public IEnumerable<Batch> From(int firstBatch)
     {
         if (firstBatch < 0 || firstBatch > BatchCount)

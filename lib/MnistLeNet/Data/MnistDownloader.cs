@@ -4,10 +4,8 @@ namespace MnistLeNet.Data;
 public sealed record DownloadProgress(string FileName, long Bytes, long? TotalBytes);
 
 /// <summary>
-/// Fetches missing MNIST files into a data folder: from an offline mirror folder (a USB stick in a
-/// classroom) or from the official HTTPS mirrors. Each file is written to a temporary name,
-/// verified (magic, dimensions, SHA-256 of the decompressed bytes) and only then renamed into
-/// place, so the data folder never holds a half-written or wrong file.
+/// Fetches missing MNIST files from an offline mirror folder (a classroom's USB stick) or the HTTPS mirrors.
+/// Each is verified before it is renamed into place: the folder never holds a half-written or wrong file.
 /// </summary>
 public static class MnistDownloader
 {
@@ -76,7 +74,6 @@ public static class MnistDownloader
         return fetched;
     }
 
-    /// <summary>Writes through a temp file, verifies it, then renames it into place (see <see cref="AtomicFile"/>).</summary>
     /// <param name="source">Where the bytes come from (a URI or a path), named in errors.</param>
     static void WriteVerified(MnistFile file, string target, string source, Action<Stream> write) =>
         AtomicFile.Write(target, write, written =>

@@ -6,9 +6,8 @@ public enum MnistSplit { Train, Test }
 /// <summary>One of the four official MNIST files and what its decompressed bytes must look like.</summary>
 public sealed record MnistFile(string FileName, int Magic, int[] Dimensions, string Sha256)
 {
-    /// <summary>Reads <paramref name="path"/> and checks magic, dimensions and SHA-256 against the official file.
-    /// Magic and dimensions are checked from the header, before the body is read: a file that claims
-    /// more images than MNIST has is refused without decompressing it.</summary>
+    /// <summary>Reads <paramref name="path"/> and checks magic, dimensions (before the body is decompressed)
+    /// and SHA-256 against the official file.</summary>
     public IdxArray ReadAndVerify(string path)
     {
         using var file = FilePaths.OpenRead(path, "MNIST data file");
@@ -53,11 +52,8 @@ public static class MnistFiles
     public static (MnistFile Images, MnistFile Labels) For(MnistSplit split) =>
         split == MnistSplit.Train ? (TrainImages, TrainLabels) : (TestImages, TestLabels);
 
-    /// <summary>
-    /// The folder MNIST lives in: <c>data/mnist</c> of this repository, found by walking up from the
-    /// current directory and then from this library's location (so the CLI, the tests and the
-    /// notebooks all find the committed copy). Falls back to <c>./data/mnist</c>.
-    /// </summary>
+    /// <summary>The repository's <c>data/mnist</c>, found upwards from the current directory or this library
+    /// (so the CLI, tests and notebooks all find the committed copy); else <c>./data/mnist</c>.</summary>
     public static string DefaultDirectory()
     {
         var starts = new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(MnistFiles).Assembly.Location) };

@@ -5,15 +5,9 @@ using static TorchSharp.torch;
 namespace MnistLeNet.Data;
 
 /// <summary>
-/// Input standardisation: every pixel becomes <c>(x − Mean) / Std</c>, so that the inputs have mean 0
-/// and spread 1 over the training set instead of lying in 0..1 (gradient steps then suit every weight
-/// of the first layer alike). <see cref="BatchLoader"/> applies it where batches are made.
-/// <para>
-/// A first layer without padding can absorb it: conv1 with weights w and bias b, applied to
-/// <c>(x − m) / s</c>, is the same as conv1 with weights <c>w / s</c> and bias <c>b − (m / s)·Σw</c>
-/// applied to x. <see cref="FoldInto"/> makes that change, so a model trained on standardised inputs
-/// becomes the same network as every other one, taking raw 0..1 images.
-/// </para>
+/// Pixels become <c>(x − Mean) / Std</c>: mean 0 and spread 1 over the training set, so gradient steps suit
+/// every first-layer weight alike. Conv1 without padding absorbs it (weights <c>w / s</c>, bias
+/// <c>b − (m / s)·Σw</c>): <see cref="FoldInto"/> turns such a model into one that takes raw 0..1 images.
 /// </summary>
 public sealed record Standardization(double Mean, double Std)
 {
@@ -23,8 +17,8 @@ public sealed record Standardization(double Mean, double Std)
     /// <summary><c>(images − Mean) / Std</c>, as a new tensor.</summary>
     public Tensor Apply(Tensor images) => images.sub(Mean).div_(Std);
 
-    /// <summary>Changes <paramref name="conv"/> so that, on raw images, it computes what it computed on
-    /// standardised ones. Needs a convolution without padding (every output sees only real pixels).</summary>
+    /// <summary>Makes <paramref name="conv"/> compute on raw images what it computed on standardised ones
+    /// (no padding: every output must see only real pixels).</summary>
     public void FoldInto(Conv2d conv)
     {
         ThrowIfNotFoldable(conv);
@@ -36,8 +30,7 @@ public sealed record Standardization(double Mean, double Std)
         weight.div_(Std);
     }
 
-    /// <summary><see cref="FoldInto"/> for the length of a <c>using</c> block: disposing puts the
-    /// convolution's weights back exactly as they were (to check a model while it is still training).</summary>
+    /// <summary><see cref="FoldInto"/> until disposed, which puts the weights back exactly (checks during training).</summary>
     public IDisposable FoldedInto(Conv2d conv)
     {
         ThrowIfNotFoldable(conv);

@@ -174,8 +174,8 @@ sealed class TrainCommand(CliContext cli)
                 first_test_image = new { label = first.Label, predicted = first.Predicted, probability = numbers.Number("first_test_image.probability", first.Confidence) },
                 train_images = history.TrainImages,
                 seconds_from_process_start = Math.Round(secondsFromStart, 3),
-                target_accuracy = options.StopAt?.TargetAccuracy,
-                reached_target = options.StopAt is { } stopAt ? stopAt.Reached(history.TrainImages, history.FinalAccuracy) : (bool?)null,
+                target_accuracy = options.EarlyStop?.TargetAccuracy,
+                reached_target = options.EarlyStop is { } stopAt ? stopAt.Reached(history.TrainImages, history.FinalAccuracy) : (bool?)null,
                 non_finite = numbers.NonFinite,
             });
         }

@@ -7,7 +7,7 @@ namespace MnistLeNet.Training;
 
 /// <summary>
 /// <see cref="LeNet.forward"/> with the speed tricks that only <see cref="TrainingOptions.Speedrun"/> asks for
-/// (<see cref="TrainingOptions.FastTrainingForward"/>), kept out of the class learners read. They change which of
+/// (<see cref="TrainingOptions.SpeedrunLayers"/>), kept out of the class learners read. They change which of
 /// libtorch's kernels run, not what is computed: tests compare both paths with the model's own forward, so a change
 /// to <see cref="LeNet.forward"/> that is not made here too fails them, and the README's benchmark measures the gain.
 /// <list type="bullet">

@@ -30,10 +30,10 @@ public sealed class Trainer
     {
         Options = options.Validated();
         Device = device ?? DeviceChoice.Resolve("auto");
-        if (Options.Standardize is not null && model is not LeNet)
+        if (Options.InputStandardization is not null && model is not LeNet)
             throw new ArgumentException("a recipe with input standardisation needs a LeNet: the standardisation is folded into its conv1 when training ends", nameof(model));
-        if (Options.FastTrainingForward && model is not LeNet)
-            throw new ArgumentException($"{nameof(TrainingOptions.FastTrainingForward)} needs a LeNet (its speed tricks are for LeNet's layers); set it to false for other models", nameof(model));
+        if (Options.SpeedrunLayers && model is not LeNet)
+            throw new ArgumentException($"{nameof(TrainingOptions.SpeedrunLayers)} needs a LeNet (its speed tricks are for LeNet's layers); set it to false for other models", nameof(model));
         Model = model;
         Model.to(Device);
     }
@@ -66,14 +66,11 @@ public sealed class Trainer
         torch.manual_seed(Options.Seed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, NotebookKernel.CellCancellation);
         using var trainSubset = Options.TrainLimit is int limit && limit < train.Count ? train.Take(limit) : null;
-        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Standardization = Options.Standardize };
+        var loader = new BatchLoader(trainSubset ?? train, Options.BatchSize, Options.Shuffle, Options.Seed) { Standardization = Options.InputStandardization };
         long plannedImages = Options.PlannedImages(loader.Dataset.Count);
         using var optimizer = CreateOptimizer();
-        var schedule = Options.Schedule == ScheduleKind.OneCycle
-            ? optim.lr_scheduler.OneCycleLR(optimizer, Options.LearningRate, total_steps: Options.Epochs * loader.BatchCount)
-            : null;
         var history = History = new TrainingHistory();
-        var start = resumeFrom is null ? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []) : Restore(resumeFrom, loader, optimizer, schedule, history);
+        var start = resumeFrom is null ? new Checkpoint.Progress(Options, 1, 0, 0, 0, 0, [], []) : Restore(resumeFrom, loader, optimizer, history);
         int progressEvery = Math.Max(1, loader.BatchCount / 100);
         long imagesDone = history.TrainImages + start.EpochImages; // over the whole run
 
@@ -102,7 +99,7 @@ public sealed class Trainer
                         }
                         if (Options.Schedule == ScheduleKind.WarmupCosine)
                             SetLearningRate(optimizer, WarmupCosine.At(Options.LearningRate, imagesDone, plannedImages));
-                        double value = Step(batch, optimizer, schedule, epoch, batchId);
+                        double value = Step(batch, optimizer, epoch, batchId);
                         lossSum += value * batch.Size;
                         images += batch.Size;
                         imagesDone += batch.Size;
@@ -117,7 +114,7 @@ public sealed class Trainer
                             onEvent?.Invoke(new BatchProgress(epoch, Options.Epochs, batchId, loader.BatchCount));
                         if (imagesDone >= plannedImages) break; // the budget ends inside this epoch
                         // Early stopping: a test evaluation every so many images (the epoch's end has its own).
-                        if (batchId < loader.BatchCount && Options.StopAt is { } stopAt && stopAt.CheckDue(imagesDone - batch.Size, imagesDone))
+                        if (batchId < loader.BatchCount && Options.EarlyStop is { } stopAt && stopAt.CheckDue(imagesDone - batch.Size, imagesDone))
                         {
                             var check = Validate(test, epoch, batchId);
                             onEvent?.Invoke(new TestChecked(imagesDone, check.Accuracy, check.Loss));
@@ -142,14 +139,14 @@ public sealed class Trainer
                     onEvent?.Invoke(new CheckpointNotSaved(epoch, CheckpointPath!, e.Message));
                 }
                 onEvent?.Invoke(new EpochCompleted(result));
-                if (Options.StopAt?.Reached(imagesDone, result.TestAccuracy) == true)
+                if (Options.EarlyStop?.Reached(imagesDone, result.TestAccuracy) == true)
                     onEvent?.Invoke(new TargetReached(imagesDone, result.TestAccuracy));
             }
         }
         finally
         {
             // However the run ends, the model handed back takes raw 0..1 images (checkpoints keep the training weights).
-            if (Options.Standardize is { } standardization) standardization.FoldInto(FirstLayer);
+            if (Options.InputStandardization is { } standardization) standardization.FoldInto(FirstLayer);
         }
         return history;
     }
@@ -157,15 +154,15 @@ public sealed class Trainer
     /// <summary>Whether the run has nothing left to do: its images are done, or it reached its target.</summary>
     bool Finished(TrainingHistory history, long plannedImages) =>
         history.TrainImages >= plannedImages ||
-        history.Epochs.Count > 0 && Options.StopAt?.Reached(history.TrainImages, history.Epochs[^1].TestAccuracy) == true;
+        history.Epochs.Count > 0 && Options.EarlyStop?.Reached(history.TrainImages, history.Epochs[^1].TestAccuracy) == true;
 
     /// <summary>Test accuracy and loss now, of the model as it will be handed back (standardisation folded in).</summary>
     Evaluation Validate(MnistDataset test, int epoch, int batchId)
     {
         Evaluation validation;
-        using (Options.Standardize?.FoldedInto(FirstLayer))
+        using (Options.InputStandardization?.FoldedInto(FirstLayer))
             validation = Evaluator.Evaluate(Model, test,
-                forward: Options.FastTrainingForward ? images => SpeedrunForward.Evaluation((LeNet)Model, images) : null);
+                forward: Options.SpeedrunLayers ? images => SpeedrunForward.Evaluation((LeNet)Model, images) : null);
         if (!double.IsFinite(validation.Loss)) throw new TrainingDivergedException(epoch, batchId, validation.Loss, Options.LearningRate);
         return validation;
     }
@@ -179,25 +176,23 @@ public sealed class Trainer
     }
 
     /// <summary>One optimisation step on one batch; returns the batch's loss (checked before the weights change).</summary>
-    double Step(Batch batch, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, int epoch, int batchId)
+    double Step(Batch batch, OptimizerHelper optimizer, int epoch, int batchId)
     {
         var images = batch.Images.to(Device);
-        var logits = Options.FastTrainingForward ? SpeedrunForward.Training((LeNet)Model, images) : Model.call(images);
+        var logits = Options.SpeedrunLayers ? SpeedrunForward.Training((LeNet)Model, images) : Model.call(images);
         var loss = nn.functional.cross_entropy(logits, batch.Labels.to(Device), label_smoothing: Options.LabelSmoothing);
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new TrainingDivergedException(epoch, batchId, value, Options.LearningRate);
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
-        schedule?.step();
         return value;
     }
 
-    /// <summary>Puts a stopped run back where it was: weights, optimiser, learning-rate schedule, random generators, results so far.</summary>
-    Checkpoint.Progress Restore(Checkpoint checkpoint, BatchLoader loader, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule, TrainingHistory history)
+    /// <summary>Puts a stopped run back where it was: weights, optimiser, random generators, results so far.</summary>
+    Checkpoint.Progress Restore(Checkpoint checkpoint, BatchLoader loader, OptimizerHelper optimizer, TrainingHistory history)
     {
         var state = checkpoint.State;
-        for (int step = 0; step < (state.Epoch - 1) * loader.BatchCount + state.Batch; step++) schedule?.step();
         checkpoint.Restore(Model, optimizer, loader);
         history.Epochs.AddRange(state.Epochs);
         history.LoggedBatches.AddRange(state.LoggedBatches);

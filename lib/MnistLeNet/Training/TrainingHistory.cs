@@ -35,13 +35,13 @@ public sealed record EpochCompleted(EpochResult Result) : TrainingEvent
     public override string ToString() => $"[validation] epoch {Result.Epoch}: accuracy/loss: {Result.TestAccuracy:F4}/{Result.TestLoss:F4}";
 }
 
-/// <summary>A test evaluation inside an epoch, for a recipe with <see cref="TrainingOptions.StopAt"/>.</summary>
+/// <summary>A test evaluation inside an epoch, for a recipe with <see cref="TrainingOptions.EarlyStop"/>.</summary>
 public sealed record TestChecked(long Images, double TestAccuracy, double TestLoss) : TrainingEvent
 {
     public override string ToString() => $"[check] after {Images} images: accuracy/loss: {TestAccuracy:F4}/{TestLoss:F4}";
 }
 
-/// <summary>A test evaluation reached <see cref="TrainingOptions.StopAt"/>'s target: training stops here.</summary>
+/// <summary>A test evaluation reached <see cref="TrainingOptions.EarlyStop"/>'s target: training stops here.</summary>
 public sealed record TargetReached(long Images, double TestAccuracy) : TrainingEvent
 {
     public override string ToString() => $"target reached: test accuracy {TestAccuracy:F4} after {Images} training images";

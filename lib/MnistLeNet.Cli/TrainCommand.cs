@@ -62,6 +62,7 @@ sealed class TrainCommand(CliContext cli)
         var chartPath = Path.ChangeExtension(output, ".training.html");
         var checkpointPath = Path.ChangeExtension(output, ".checkpoint");
         var dataDir = r.GetValue(_data) ?? MnistFiles.DefaultDirectory();
+        var resumeCommand = $"mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : "");
         // The checkpoint being resumed is rewritten in place (that is how a run goes on), but no other output may be an input.
         CliApp.CheckOutputs([($"--out {output}", output), ("the training chart", chartPath)],
             [.. CliApp.DataFiles(dataDir), .. resumePath is null ? [] : new[] { ("the checkpoint being resumed", resumePath) }]);
@@ -117,7 +118,7 @@ sealed class TrainCommand(CliContext cli)
         {
             progress.Clear();
             stderr.WriteLine($"{stopped.Message}; {output} was not changed.");
-            stderr.WriteLine($"To continue: mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : ""));
+            stderr.WriteLine($"To continue: {resumeCommand}");
             return StopSignals.ExitCode;
         }
         var secondsFromStart = SecondsFromProcessStart();
@@ -126,7 +127,7 @@ sealed class TrainCommand(CliContext cli)
         {
             // Ctrl-C came during the last batch or after it: stop as promised, the old model untouched.
             stderr.WriteLine($"stopped after the last batch: {output} was not changed." + (checkpointSaved ? $" The finished run is in {checkpointPath}." : ""));
-            if (checkpointSaved) stderr.WriteLine($"To save it: mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : ""));
+            if (checkpointSaved) stderr.WriteLine($"To save it: {resumeCommand}");
             return StopSignals.ExitCode;
         }
         if (history.DivergedTrainLoss is { } diverged)
@@ -145,7 +146,7 @@ sealed class TrainCommand(CliContext cli)
         catch (Exception e) when (e is IOException or ArgumentException)
         {
             throw new IOException($"could not write {output} and {chartPath} ({e.Message}); both are unchanged. " + (checkpointSaved
-                ? $"The trained model is kept in {checkpointPath}: make room, then 'mnist-lenet train --resume {checkpointPath} --out {output}' writes them."
+                ? $"The trained model is kept in {checkpointPath}: make room, then '{resumeCommand}' writes them."
                 : $"The last checkpoint could not be saved either: make room on the disk and train again."), e);
         }
         PendingFile.CommitAll(modelFile, chartFile);

@@ -12,7 +12,7 @@ public enum ScheduleKind
 {
     /// <summary>The same learning rate throughout (the tutorial).</summary>
     Constant,
-    /// <summary>Linear warm-up, then half a cosine down to 0, over the run's images (see <see cref="WarmupCosine"/>).</summary>
+    /// <summary>See <see cref="Training.WarmupCosine"/>.</summary>
     WarmupCosine,
 }
 
@@ -28,12 +28,8 @@ public enum InitKind
     Default,
 }
 
-/// <summary>
-/// Everything that defines a training run. Start from <see cref="Classic"/> (the tutorial), <see cref="Fast"/>
-/// or <see cref="Speedrun"/> and change what you like with <c>with</c>:
-/// <code>var options = TrainingOptions.Classic with { Epochs = 1 };</code>
-/// The properties come in groups: the model, the data, the loss, the optimiser, how long, and how the run goes.
-/// </summary>
+/// <summary>Everything that defines a training run: start from a recipe and change what you like,
+/// <c>TrainingOptions.Classic with { Epochs = 1 }</c>.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>The recipe these options were made from; it stays when <c>with</c> changes a value.</summary>
@@ -51,11 +47,10 @@ public sealed record TrainingOptions
     /// conv1 (<see cref="Standardization.FoldInto"/>), so the trained model takes raw 0..1 images like any other.</summary>
     public Standardization? InputStandardization { get; init; }
 
-    /// <summary>Train on only the first N training images (null: all). Handy for quick experiments.</summary>
+    /// <summary>Train on only the first N training images (null: all).</summary>
     public int? TrainLimit { get; init; }
 
-    // The loss: cross-entropy.
-    /// <summary>Label smoothing: the target gives the right digit 1 − ε and spreads ε over all ten (0: plain cross-entropy).</summary>
+    /// <summary>Cross-entropy's label smoothing: the right digit's target is 1 − ε, and ε is spread over all ten.</summary>
     public double LabelSmoothing { get; init; }
 
     // The optimiser.
@@ -63,25 +58,24 @@ public sealed record TrainingOptions
     /// <summary>The learning rate (with a schedule: its peak).</summary>
     public double LearningRate { get; init; } = 0.001;
     public double Momentum { get; init; } = 0.9;
-    /// <summary>Nesterov momentum (SGD only): the gradient is taken as if the velocity's step were already made.</summary>
+    /// <summary>SGD only: the gradient is taken as if the velocity's step were already made.</summary>
     public bool Nesterov { get; init; }
-    /// <summary>Weight decay (SGD only): every step also pulls each weight towards 0 by this fraction of it, times the learning rate.</summary>
+    /// <summary>SGD only: every step also pulls each weight towards 0 by this fraction of it, times the learning rate.</summary>
     public double WeightDecay { get; init; }
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
 
     // How long.
     public int Epochs { get; init; } = 5;
-    /// <summary>Train on at most this many images in all, ending inside an epoch if need be (null: <see cref="Epochs"/>
-    /// whole epochs). A schedule spans the images the run will see.</summary>
+    /// <summary>At most this many training images in all, ending inside an epoch if need be (null: whole epochs).</summary>
     public int? ImageBudget { get; init; }
-    /// <summary>Stop early when a test evaluation reaches a target accuracy (null: run the whole budget).</summary>
+    /// <summary>Stop when a test evaluation reaches a target accuracy (null: run the whole budget).</summary>
     public EarlyStop? EarlyStop { get; init; }
 
-    // How the run goes: randomness, threads, logging.
+    // How the run goes.
     public long Seed { get; init; } = 1;
-    /// <summary>CPU threads for torch; null picks a good number for the batch size (see <see cref="DefaultThreads"/>).</summary>
+    /// <summary>CPU threads for torch (null: <see cref="CpuThreads.For"/> the batch size).</summary>
     public int? Threads { get; init; }
-    /// <summary>Print/log the loss every this many batches (the tutorial: 500).</summary>
+    /// <summary>Log the loss every this many batches.</summary>
     public int LogEvery { get; init; } = 500;
     /// <summary>Train and test with the speedrun's rearranged LeNet layers (<see cref="SpeedrunForward"/>): faster,
     /// equal to the model's own forward up to float rounding. Needs a <see cref="LeNet"/>.</summary>
@@ -97,13 +91,7 @@ public sealed record TrainingOptions
         Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, BatchSize = 64, LogEvery = 100,
     };
 
-    /// <summary>
-    /// 99% as fast as we can: ReLU LeNet, default init, standardised inputs, batch 64, label smoothing 0.1,
-    /// SGD with Nesterov momentum 0.9 and weight decay 5e-4, peak learning rate 0.1 with a warm-up + cosine
-    /// schedule (<see cref="WarmupCosine"/>) over 100,000 images, stopping at 99% test accuracy (see
-    /// <see cref="EarlyStop"/>: a benchmark convention; use <c>EarlyStop = null</c> to run the whole budget).
-    /// A race: it uses every core (<see cref="CpuThreads.All"/>) and the speed tricks of <see cref="SpeedrunForward"/>.
-    /// </summary>
+    /// <summary>99% as fast as we can (notebook 7): a race, on every core and with <see cref="SpeedrunLayers"/>.</summary>
     public static TrainingOptions Speedrun { get; } = new()
     {
         Name = RecipeName.Speedrun, Activation = Activation.ReLU, Init = InitKind.Default,
@@ -161,8 +149,7 @@ public sealed record TrainingOptions
 
     static string Number(double x) => x.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>How many images a run over <paramref name="trainImages"/> training images will see:
-    /// <see cref="Epochs"/> passes, or <see cref="ImageBudget"/> if that is fewer.</summary>
+    /// <summary>How many images a run over <paramref name="trainImages"/> training images will see.</summary>
     public long PlannedImages(int trainImages) => Math.Min((long)Epochs * trainImages, ImageBudget ?? long.MaxValue);
 
     /// <summary>A good number of CPU threads for this batch size (see <see cref="CpuThreads"/>).</summary>
@@ -171,9 +158,7 @@ public sealed record TrainingOptions
     /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
     public int ThreadCount => Threads ?? DefaultThreads(BatchSize);
 
-    /// <summary>The largest values <see cref="Validated"/> accepts (the command line's limits too): more epochs than
-    /// anyone waits for, a batch or a subset larger than MNIST's training set, or more threads than any machine has
-    /// cores, can only be a mistake (or a crafted checkpoint).</summary>
+    /// <summary>The largest values <see cref="Validated"/> (and the CLI) accept: anything more is a mistake or a crafted checkpoint.</summary>
     public const int MaxEpochs = 1000, MaxBatchSize = 60000, MaxTrainLimit = 60000, MaxThreads = 1024;
 
     /// <summary>Checks every value, naming the first bad one.</summary>

@@ -97,7 +97,7 @@ public static class Measurements
     /// <summary>Test accuracy after <paramref name="options"/>' whole budget, without early stopping (no peeking at the test set).</summary>
     public static double AccuracyAfterBudget(MnistDataset train, MnistDataset test, TrainingOptions options)
     {
-        var fixedBudget = options with { StopAt = null, LogEvery = int.MaxValue };
+        var fixedBudget = options with { EarlyStop = null, LogEvery = int.MaxValue };
         using var model = fixedBudget.CreateModel();
         return new Trainer(model, fixedBudget, torch.CPU).Fit(train, test).FinalAccuracy;
     }

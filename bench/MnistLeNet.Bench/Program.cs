@@ -118,13 +118,13 @@ for (int round = 1; round <= rounds; round++)
         }
         Console.WriteLine($"  round {round}/{rounds}, train {key}: {ours:F0}{vs} images/s");
     }
-// The speedrun's step on every core, with and without its hidden speed tricks (FastTrainingForward): their gain.
-var speedrunStep = TrainingOptions.Speedrun with { StopAt = null };
+// The speedrun's step on every core, with and without its hidden speed tricks (SpeedrunLayers): their gain.
+var speedrunStep = TrainingOptions.Speedrun with { EarlyStop = null };
 var speedrunRuns = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
 for (int round = 1; round <= rounds; round++)
     foreach (var fastForward in new[] { false, true })
     {
-        var ours = Measurements.TrainImagesPerSecond(train, testSubset, speedrunStep with { FastTrainingForward = fastForward }, speedrunStep.ThreadCount, fastLimit);
+        var ours = Measurements.TrainImagesPerSecond(train, testSubset, speedrunStep with { SpeedrunLayers = fastForward }, speedrunStep.ThreadCount, fastLimit);
         speedrunRuns[fastForward].Add(ours);
         Console.WriteLine($"  round {round}/{rounds}, train speedrun, {speedrunStep.ThreadCount} threads, speed tricks: {fastForward}: {ours:F0} images/s");
     }

@@ -62,6 +62,7 @@ sealed class TrainCommand(CliContext cli)
         var chartPath = Path.ChangeExtension(output, ".training.html");
         var checkpointPath = Path.ChangeExtension(output, ".checkpoint");
         var dataDir = r.GetValue(_data) ?? MnistFiles.DefaultDirectory();
+        var resumeCommand = $"mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : "");
         // The checkpoint being resumed is rewritten in place (that is how a run goes on), but no other output may be an input.
         CliApp.CheckOutputs([($"--out {output}", output), ("the training chart", chartPath)],
             [.. CliApp.DataFiles(dataDir), .. resumePath is null ? [] : new[] { ("the checkpoint being resumed", resumePath) }]);
@@ -115,7 +116,7 @@ sealed class TrainCommand(CliContext cli)
         {
             progress.Clear();
             stderr.WriteLine($"{stopped.Message}; {output} was not changed.");
-            stderr.WriteLine($"To continue: mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : ""));
+            stderr.WriteLine($"To continue: {resumeCommand}");
             return StopSignals.ExitCode;
         }
         var secondsFromStart = SecondsFromProcessStart();
@@ -124,7 +125,7 @@ sealed class TrainCommand(CliContext cli)
         {
             // Ctrl-C came during the last batch or after it: stop as promised, the old model untouched.
             stderr.WriteLine($"stopped after the last batch: {output} was not changed." + (checkpointSaved ? $" The finished run is in {checkpointPath}." : ""));
-            if (checkpointSaved) stderr.WriteLine($"To save it: mnist-lenet train --resume {checkpointPath} --out {output}" + (r.GetValue(_data) is { } d ? $" --data {d}" : ""));
+            if (checkpointSaved) stderr.WriteLine($"To save it: {resumeCommand}");
             return StopSignals.ExitCode;
         }
         if (history.DivergedTrainLoss is { } diverged)
@@ -143,7 +144,7 @@ sealed class TrainCommand(CliContext cli)
         catch (Exception e) when (e is IOException or ArgumentException)
         {
             throw new IOException($"could not write {output} and {chartPath} ({e.Message}); both are unchanged. " + (checkpointSaved
-                ? $"The trained model is kept in {checkpointPath}: make room, then 'mnist-lenet train --resume {checkpointPath} --out {output}' writes them."
+                ? $"The trained model is kept in {checkpointPath}: make room, then '{resumeCommand}' writes them."
                 : $"The last checkpoint could not be saved either: make room on the disk and train again."), e);
         }
         PendingFile.CommitAll(modelFile, chartFile);
@@ -172,8 +173,8 @@ sealed class TrainCommand(CliContext cli)
                 first_test_image = new { label = first.Label, predicted = first.Predicted, probability = numbers.Number("first_test_image.probability", first.Confidence) },
                 train_images = history.TrainImages,
                 seconds_from_process_start = Math.Round(secondsFromStart, 3),
-                target_accuracy = options.StopAt?.TargetAccuracy,
-                reached_target = options.StopAt is { } stopAt ? stopAt.Reached(history.TrainImages, history.FinalAccuracy) : (bool?)null,
+                target_accuracy = options.EarlyStop?.TargetAccuracy,
+                reached_target = options.EarlyStop is { } stopAt ? stopAt.Reached(history.TrainImages, history.FinalAccuracy) : (bool?)null,
                 non_finite = numbers.NonFinite,
             });
         }

@@ -89,8 +89,8 @@ public class CliTests
         Assert.Contains("start training", train.Out);
         Assert.Contains("[validation]", train.Out);
         var trained = JsonDocument.Parse(LastLine(train.Out)).RootElement;
-        Assert.Equal("fast (changed: Epochs, TrainLimit)", trained.GetProperty("recipe").GetString());
-        Assert.Contains("recipe fast (changed: Epochs, TrainLimit): ", train.Out);
+        Assert.Equal("fast (modified)", trained.GetProperty("recipe").GetString());
+        Assert.Contains("recipe fast (modified): ", train.Out);
         Assert.Equal(1, trained.GetProperty("epochs").GetInt32());
         Assert.InRange(trained.GetProperty("test_accuracy")[0].GetDouble(), 0.5, 1.0);
         Assert.True(trained.GetProperty("train_images_per_second").GetDouble() > 0);

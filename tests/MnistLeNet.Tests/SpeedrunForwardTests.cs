@@ -59,9 +59,9 @@ public class SpeedrunForwardTests
     [Fact]
     public void A_run_with_them_stays_with_the_plain_run()
     {
-        var options = TrainingOptions.Speedrun with { TrainLimit = 640, ImageBudget = 640, StopAt = null, LogEvery = 1 };
-        var plain = Losses(options with { FastTrainingForward = false });
-        var fast = Losses(options with { FastTrainingForward = true });
+        var options = TrainingOptions.Speedrun with { TrainLimit = 640, ImageBudget = 640, EarlyStop = null, LogEvery = 1 };
+        var plain = Losses(options with { SpeedrunLayers = false });
+        var fast = Losses(options with { SpeedrunLayers = true });
         Assert.Equal(10, fast.Count);
         for (int i = 0; i < fast.Count; i++) Assert.Equal(plain[i], fast[i], 4);
     }
@@ -70,8 +70,8 @@ public class SpeedrunForwardTests
     public void They_are_refused_for_a_model_that_is_not_LeNet()
     {
         using var model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10));
-        var e = Assert.Throws<ArgumentException>(() => new Trainer(model, TrainingOptions.Fast with { FastTrainingForward = true }, CPU));
-        Assert.Contains(nameof(TrainingOptions.FastTrainingForward), e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(model, TrainingOptions.Fast with { SpeedrunLayers = true }, CPU));
+        Assert.Contains(nameof(TrainingOptions.SpeedrunLayers), e.Message);
     }
 
     static List<double> Losses(TrainingOptions options)

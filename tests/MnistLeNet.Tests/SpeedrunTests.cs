@@ -16,7 +16,7 @@ public class SpeedrunTests
         TrainLimit = 3000,
         ImageBudget = 5000,
         LogEvery = 10,
-        StopAt = new EarlyStop(0.8, FromImages: 1000, EveryImages: 500),
+        EarlyStop = new EarlyStop(0.8, FromImages: 1000, EveryImages: 500),
     };
 
     [Theory]
@@ -113,7 +113,7 @@ public class SpeedrunTests
         Assert.InRange(history.TrainImages, 1000, 4999);  // stopped before the budget
         // Every check before the last missed the target, and each came with the first batch past a check point.
         Assert.All(checks.SkipLast(1), c => Assert.True(c.TestAccuracy < 0.8));
-        Assert.All(checks, c => Assert.True(Small.StopAt!.CheckDue(c.Images - 64, c.Images), $"a check after {c.Images} images"));
+        Assert.All(checks, c => Assert.True(Small.EarlyStop!.CheckDue(c.Images - 64, c.Images), $"a check after {c.Images} images"));
         Assert.Equal(history.Epochs.Sum(e => e.TrainImages), history.TrainImages);
         // The model handed back takes raw images: evaluated as any saved model would be, it scores what the check saw.
         Assert.Equal(history.FinalAccuracy, Evaluator.Evaluate(model, test).Accuracy);
@@ -140,7 +140,7 @@ public class SpeedrunTests
     public void Without_early_stopping_the_run_uses_its_whole_image_budget()
     {
         using var test = Mnist.Test.Take(200);
-        var options = Small with { StopAt = null, ImageBudget = 4000 };
+        var options = Small with { EarlyStop = null, ImageBudget = 4000 };
         using var model = options.CreateModel();
         var events = new List<TrainingEvent>();
         var history = new Trainer(model, options, CPU).Fit(Mnist.Train, test, events.Add);
@@ -156,7 +156,7 @@ public class SpeedrunTests
     public void A_target_never_reached_runs_the_budget_with_checks_along_the_way()
     {
         using var test = Mnist.Test.Take(200);
-        var options = Small with { StopAt = new EarlyStop(1.0, FromImages: 1000, EveryImages: 1000), ImageBudget = 4000 };
+        var options = Small with { EarlyStop = new EarlyStop(1.0, FromImages: 1000, EveryImages: 1000), ImageBudget = 4000 };
         using var model = options.CreateModel();
         var events = new List<TrainingEvent>();
         var history = new Trainer(model, options, CPU).Fit(Mnist.Train, test, events.Add);
@@ -189,7 +189,7 @@ public class SpeedrunTests
     [InlineData("WeightDecay")]
     [InlineData("Nesterov")]
     [InlineData("ImageBudget")]
-    [InlineData("Standardize")]
+    [InlineData("InputStandardization")]
     [InlineData("TargetAccuracy")]
     [InlineData("EveryImages")]
     public void Invalid_speedrun_options_name_the_option(string name)
@@ -200,16 +200,16 @@ public class SpeedrunTests
             "WeightDecay" => Small with { WeightDecay = -1 },
             "Nesterov" => TrainingOptions.Fast with { Nesterov = true },
             "ImageBudget" => Small with { ImageBudget = 0 },
-            "Standardize" => Small with { Standardize = new Standardization(0.1, 0) },
-            "TargetAccuracy" => Small with { StopAt = new EarlyStop(1.5, 0, 1) },
-            _ => Small with { StopAt = new EarlyStop(0.9, 0, 0) },
+            "InputStandardization" => Small with { InputStandardization = new Standardization(0.1, 0) },
+            "TargetAccuracy" => Small with { EarlyStop = new EarlyStop(1.5, 0, 1) },
+            _ => Small with { EarlyStop = new EarlyStop(0.9, 0, 0) },
         };
         Assert.Equal(name, Assert.Throws<ArgumentOutOfRangeException>(() => bad.Validated()).ParamName);
     }
 
     static LeNet TrainedBriefly()
     {
-        var options = Small with { StopAt = null, ImageBudget = 640 };
+        var options = Small with { EarlyStop = null, ImageBudget = 640 };
         var model = options.CreateModel();
         using var test = Mnist.Test.Take(100);
         new Trainer(model, options, CPU).Fit(Mnist.Train, test);

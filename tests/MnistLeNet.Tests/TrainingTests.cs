@@ -38,11 +38,11 @@ public class TrainingTests
     }
 
     [Fact]
-    public void The_one_cycle_schedule_is_applied()
+    public void The_warmup_cosine_schedule_is_applied()
     {
         var constant = Quick with { Epochs = 1, TrainLimit = 640 };
-        Assert.NotEqual(TrainedParameters(constant), TrainedParameters(constant with { Schedule = ScheduleKind.OneCycle }));
-        Assert.Contains("one-cycle", (constant with { Schedule = ScheduleKind.OneCycle }).Describe());
+        Assert.NotEqual(TrainedParameters(constant), TrainedParameters(constant with { Schedule = ScheduleKind.WarmupCosine }));
+        Assert.Contains("warm-up + cosine", (constant with { Schedule = ScheduleKind.WarmupCosine }).Describe());
     }
 
     /// <summary>Trains a fresh model with <paramref name="options"/> and returns all its weights, in order.</summary>
@@ -90,19 +90,19 @@ public class TrainingTests
     }
 
     [Fact]
-    public void The_recipe_name_says_which_hyperparameters_were_changed_from_the_recipe_the_options_were_made_from()
+    public void The_recipe_name_says_whether_a_hyperparameter_was_changed_from_the_recipe_the_options_were_made_from()
     {
         Assert.Equal(["classic", "fast", "speedrun"], new[] { TrainingOptions.Classic, TrainingOptions.Fast, TrainingOptions.Speedrun }.Select(o => o.Recipe));
-        Assert.Equal("classic (changed: Epochs)", (TrainingOptions.Classic with { Epochs = 1 }).Recipe);
-        Assert.StartsWith("recipe fast (changed: Epochs, TrainLimit): relu LeNet", Quick.Describe());
+        Assert.Equal("classic (modified)", (TrainingOptions.Classic with { Epochs = 1 }).Recipe);
+        Assert.StartsWith("recipe fast (modified): relu LeNet", Quick.Describe());
         Assert.Equal("classic", (TrainingOptions.Classic with { Epochs = 1 } with { Epochs = 5 }).Recipe);
         // Another seed is another draw of the same recipe; threads and logging are not part of it.
-        Assert.Equal("speedrun", (TrainingOptions.Speedrun with { Seed = 7, Threads = 1, LogEvery = 3 }).Recipe);
-        Assert.Equal("classic (changed: Activation, BatchSize, Init, Optimizer)", (TrainingOptions.Fast with { BasedOn = "classic" }).Recipe);
+        Assert.Equal("speedrun", (TrainingOptions.Speedrun with { Seed = 7, Threads = 1, LogEvery = 3, SpeedrunLayers = false }).Recipe);
+        Assert.Equal("classic (modified)", (TrainingOptions.Fast with { Name = RecipeName.Classic }).Recipe);
     }
 
     [Theory]
-    [InlineData("BasedOn")]
+    [InlineData("Name")]
     [InlineData("BatchSize")]
     [InlineData("Epochs")]
     [InlineData("LearningRate")]
@@ -111,7 +111,7 @@ public class TrainingTests
     {
         var bad = name switch
         {
-            "BasedOn" => Quick with { BasedOn = "slow" },
+            "Name" => Quick with { Name = (RecipeName)7 },
             "BatchSize" => Quick with { BatchSize = 0 },
             "Epochs" => Quick with { Epochs = 0 },
             "LearningRate" => Quick with { LearningRate = double.NaN },

@@ -9,22 +9,14 @@ using static TorchSharp.torch;
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// A training run stopped between two batches, with everything needed to continue it exactly as if
-/// it had never stopped: the recipe, where it stopped (epoch, batch, the epoch's loss so far), the
-/// results of the finished epochs, the weights, the optimiser's state (momentum, Adam's averages),
-/// and the random generators (the shuffle generator as it was when the epoch began, so the epoch's
-/// order is drawn again identically). <see cref="Trainer"/> writes one after every epoch and when
-/// it is stopped; <see cref="Trainer.Resume"/> continues from one.
-/// <para>
-/// File: a header ("MnistLeNet.Checkpoint", version), the position and results as JSON, four
-/// length-prefixed blocks (shuffle state, torch's global random state, weights, optimiser state),
-/// and a SHA-256 of everything before it.
-/// </para>
+/// A run stopped between two batches, with all it needs to go on as if it never stopped: the recipe, the position and
+/// results, the weights, the optimiser's state and the random generators (the shuffle one as the epoch began, so its
+/// order is drawn again). File: a header, that JSON, four length-prefixed blocks, and a SHA-256 of all before it.
 /// </summary>
 public sealed class Checkpoint
 {
     const string FormatName = "MnistLeNet.Checkpoint";
-    const int FormatVersion = 1;
+    const int FormatVersion = 2; // 2: the recipe's fields Name, InputStandardization and EarlyStop (were BasedOn, Standardize, StopAt)
 
     /// <summary>A LeNet checkpoint is well under a megabyte; anything near this is not one.</summary>
     const long MaxFileLength = 64L << 20;

@@ -3,11 +3,8 @@ using TorchSharp;
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// How many CPU threads torch should use while training. libtorch's worker threads spin while they wait
-/// for each other, so with more threads than free cores they slow each other down; a laptop in a
-/// classroom always has something else running (the editor, the notebook kernel, a browser), so we
-/// leave one core free. Tiny batches get one thread: per-operation overhead dominates there. The
-/// measurements behind this are in the README (Performance notes).
+/// CPU threads for torch. libtorch's workers spin while waiting, so more threads than free cores slow each other down:
+/// one core is left for the editor and kernel, and tiny batches (overhead-bound) get one. See the README's Performance notes.
 /// </summary>
 public static class CpuThreads
 {
@@ -20,8 +17,7 @@ public static class CpuThreads
     /// <summary>Every core, at most 4: for a race (<see cref="TrainingOptions.Speedrun"/>), which has the machine to itself.</summary>
     public static int All => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
-    /// <summary>Sets torch's thread count to <paramref name="threads"/> until the result is disposed,
-    /// which restores the previous count.</summary>
+    /// <summary>Sets torch's thread count until the result is disposed, which restores the previous count.</summary>
     public static IDisposable Use(int threads)
     {
         int previous = torch.get_num_threads();

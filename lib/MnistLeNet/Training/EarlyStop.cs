@@ -1,15 +1,9 @@
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// Stop training as soon as a test evaluation reaches <paramref name="TargetAccuracy"/> (0..1). From
-/// <paramref name="FromImages"/> training images on, the model is evaluated on the test set every
-/// <paramref name="EveryImages"/> images (and at the end of every epoch, as always).
-/// <para>
-/// Stopping when the <em>test</em> set says so is a benchmark convention ("time to 99%", as in the
-/// well-known CIFAR-10 speedruns), not a way to choose a model: a run that peeks at the test set to
-/// decide when to stop has used it for training decisions, so its accuracy on it is no longer an
-/// unbiased estimate. Without early stopping, a recipe runs its whole budget.
-/// </para>
+/// Stop when a test evaluation, every <paramref name="EveryImages"/> images from <paramref name="FromImages"/> on (and
+/// after every epoch), reaches <paramref name="TargetAccuracy"/>. A benchmark convention ("time to 99%"), not model
+/// selection: a run that peeks at the test set to stop has made its test accuracy a biased estimate.
 /// </summary>
 public sealed record EarlyStop(double TargetAccuracy, int FromImages, int EveryImages)
 {

@@ -4,11 +4,7 @@ using static TorchSharp.torch;
 
 namespace MnistLeNet.Training;
 
-/// <summary>
-/// How strongly one batch pushes each weight tensor: the norm of the loss gradient per layer.
-/// Tiny gradients mean a layer barely learns. Comparing initialisations this way takes a
-/// fraction of a second, where training would take minutes to show the difference.
-/// </summary>
+/// <summary>The loss gradient's norm per weight tensor for one batch: compares initialisations in a fraction of a second.</summary>
 public static class GradientNorms
 {
     /// <returns>(parameter name, gradient norm) for every weight tensor, in layer order.</returns>

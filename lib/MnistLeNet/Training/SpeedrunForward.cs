@@ -6,20 +6,11 @@ using static TorchSharp.torch.nn;
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// <see cref="LeNet.forward"/> with the speed tricks that only <see cref="TrainingOptions.Speedrun"/> asks for
-/// (<see cref="TrainingOptions.FastTrainingForward"/>), kept out of the class learners read. They change which of
-/// libtorch's kernels run, not what is computed: tests compare both paths with the model's own forward, so a change
-/// to <see cref="LeNet.forward"/> that is not made here too fails them, and the README's benchmark measures the gain.
-/// <list type="bullet">
-/// <item>With ReLU, pooling before the activation: the maximum of rectified values is the rectified maximum, and
-/// the gradient goes to the same element, so this is exact; the ReLU then runs on a quarter of the values.</item>
-/// <item>Training: channels-last memory (the images come in as a view whose strides say "channels last"; with one
-/// channel that is the same memory), so conv1, the ReLU, the pooling and conv2 run libtorch's channels-last kernels,
-/// which are faster for these shapes; and conv3 as the matrix product it is (its 4×4 kernel covers its whole 4×4
-/// input, as notebook 3 shows), which is faster than libtorch's convolution for this shape.</item>
-/// <item>The test evaluations during the run (no gradients): 2×2 max pooling as the element-wise maximum of the
-/// four interleaved quarter-images, faster than libtorch's CPU <c>max_pool2d</c> for these shapes and bit-equal.</item>
-/// </list>
+/// <see cref="LeNet.forward"/> with the speedrun's tricks (<see cref="TrainingOptions.SpeedrunLayers"/>), out of the class
+/// learners read. They change which libtorch kernels run, not what is computed; tests compare them with the model's own
+/// forward, so a change to <see cref="LeNet.forward"/> not made here too fails them. With ReLU, pooling comes before the
+/// activation (exact). Training: channels-last memory, and conv3 as the matrix product it is (notebook 3). Evaluation:
+/// 2×2 max pooling as the maximum of four interleaved quarter-images (bit-equal, faster on the CPU).
 /// </summary>
 internal static class SpeedrunForward
 {

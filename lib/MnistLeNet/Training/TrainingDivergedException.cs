@@ -2,10 +2,7 @@ using System.Globalization;
 
 namespace MnistLeNet.Training;
 
-/// <summary>
-/// The loss (or a weight) became NaN or infinite: training has diverged, and every step from here
-/// would only spread the damage. Almost always the learning rate is too large.
-/// </summary>
+/// <summary>The loss became NaN or infinite: every further step would only spread the damage (the learning rate is too large).</summary>
 public sealed class TrainingDivergedException(int epoch, int batch, double loss, double learningRate)
     : Exception(string.Format(CultureInfo.InvariantCulture,
         "training diverged: the loss became {0} at epoch {1}, batch {2} (learning rate {3}); nothing was saved. Try a smaller learning rate, e.g. {4}.",

@@ -8,8 +8,7 @@ public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, d
 {
     public double ImagesPerSecond => TrainImages / TrainSeconds;
 
-    /// <summary>The running accuracy (0..1) of the epoch's training batches, each counted as it was trained on (so with the
-    /// weights of that moment), where the loop measured it (notebook 4's does; <see cref="Trainer"/> does not).</summary>
+    /// <summary>The running accuracy of the epoch's batches as they were trained on, where the loop measured it (notebook 4's does).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public double? TrainAccuracy { get; init; }
 }
@@ -35,13 +34,13 @@ public sealed record EpochCompleted(EpochResult Result) : TrainingEvent
     public override string ToString() => $"[validation] epoch {Result.Epoch}: accuracy/loss: {Result.TestAccuracy:F4}/{Result.TestLoss:F4}";
 }
 
-/// <summary>A test evaluation inside an epoch, for a recipe with <see cref="TrainingOptions.StopAt"/>.</summary>
+/// <summary>A test evaluation inside an epoch, for a recipe with <see cref="TrainingOptions.EarlyStop"/>.</summary>
 public sealed record TestChecked(long Images, double TestAccuracy, double TestLoss) : TrainingEvent
 {
     public override string ToString() => $"[check] after {Images} images: accuracy/loss: {TestAccuracy:F4}/{TestLoss:F4}";
 }
 
-/// <summary>A test evaluation reached <see cref="TrainingOptions.StopAt"/>'s target: training stops here.</summary>
+/// <summary>A test evaluation reached <see cref="TrainingOptions.EarlyStop"/>'s target: training stops here.</summary>
 public sealed record TargetReached(long Images, double TestAccuracy) : TrainingEvent
 {
     public override string ToString() => $"target reached: test accuracy {TestAccuracy:F4} after {Images} training images";
@@ -67,9 +66,8 @@ public sealed class TrainingHistory
 
     public double FinalAccuracy => Epochs.Count == 0 ? double.NaN : Epochs[^1].TestAccuracy;
 
-    /// <summary>Above this mean training loss an epoch has diverged: ten times the loss of guessing at random (ln 10 ≈ 2.3),
-    /// an average probability of e^-23 for the right digit. A learning run never gets there; a too large learning rate does,
-    /// and with sigmoids the loss can stay finite (so no NaN stops the run).</summary>
+    /// <summary>Above this mean training loss an epoch has diverged (ten times guessing's ln 10): with sigmoids a too large
+    /// learning rate can get there and stay finite, so no NaN stops the run.</summary>
     public static double DivergedLoss { get; } = 10 * Math.Log(Data.MnistDataset.NumClasses);
 
     /// <summary>The largest mean training loss of an epoch, if it is above <see cref="DivergedLoss"/>; else null.</summary>
@@ -78,10 +76,7 @@ public sealed class TrainingHistory
     /// <summary>Training images per second over the whole run (validation excluded).</summary>
     public double ImagesPerSecond => Epochs.Sum(e => e.TrainImages) / Epochs.Sum(e => e.TrainSeconds);
 
-    /// <summary>
-    /// Loss (train and test) and accuracy (test, and train where every epoch recorded it) per epoch, with the x axis fixed to epochs
-    /// 1..<paramref name="totalEpochs"/>: call it again after every epoch to redraw a live chart.
-    /// </summary>
+    /// <summary>Loss and accuracy per epoch, the x axis fixed to 1..<paramref name="totalEpochs"/> so a live chart can be redrawn.</summary>
     public ChartHtml CurvesChart(int totalEpochs, string title = "Training progress")
         => Plots.TrainingCurves(
             Epochs.Select(e => e.TrainLoss).ToArray(),
@@ -90,10 +85,7 @@ public sealed class TrainingHistory
             totalEpochs, title,
             Epochs.All(e => e.TrainAccuracy is not null) ? Epochs.Select(e => e.TrainAccuracy!.Value).ToArray() : null);
 
-    /// <summary>
-    /// The loss of every logged batch (the tutorial's "batch_id: ..., loss is: ..." lines) over time,
-    /// measured in epochs: batch 500 of 6000 in epoch 2 is at 1 + 500/6000 ≈ 1.08.
-    /// </summary>
+    /// <summary>The logged batches' losses over time in epochs (batch 500 of 6000 in epoch 2 is at 1.08).</summary>
     public ChartHtml BatchLossChart(string title = "Loss of the logged batches")
         => Plots.BatchLoss(
             LoggedBatches.Select(b => b.Epoch - 1 + (double)b.BatchId / b.BatchCount).ToArray(),

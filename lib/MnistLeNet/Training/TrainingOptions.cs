@@ -12,12 +12,12 @@ public enum ScheduleKind
 {
     /// <summary>The same learning rate throughout (the tutorial).</summary>
     Constant,
-    /// <summary>"One cycle": warm up to <see cref="TrainingOptions.LearningRate"/> over the first 30% of the
-    /// steps, then anneal to almost zero by the last step. Allows a high peak rate, so fewer epochs.</summary>
-    OneCycle,
-    /// <summary>Linear warm-up, then half a cosine down to 0, over the run's images (see <see cref="WarmupCosine"/>).</summary>
+    /// <summary>See <see cref="Training.WarmupCosine"/>.</summary>
     WarmupCosine,
 }
+
+/// <summary>The named recipes.</summary>
+public enum RecipeName { Classic, Fast, Speedrun }
 
 /// <summary>Which initial weights the model starts from.</summary>
 public enum InitKind
@@ -28,17 +28,12 @@ public enum InitKind
     Default,
 }
 
-/// <summary>
-/// Everything that defines a training run. Start from <see cref="Classic"/> (the tutorial), <see cref="Fast"/>
-/// or <see cref="Speedrun"/> and change what you like with <c>with</c>:
-/// <code>var options = TrainingOptions.Classic with { Epochs = 1 };</code>
-/// The properties come in groups: the model, the data, the loss, the optimiser, how long, and how the run goes.
-/// </summary>
+/// <summary>Everything that defines a training run: start from a recipe and change what you like,
+/// <c>TrainingOptions.Classic with { Epochs = 1 }</c>.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>The recipe these options were made from: "classic" (also what <c>new TrainingOptions()</c> is), "fast"
-    /// or "speedrun". It stays when <c>with</c> changes a value; <see cref="Recipe"/> then says what changed.</summary>
-    public string BasedOn { get; init; } = "classic";
+    /// <summary>The recipe these options were made from; it stays when <c>with</c> changes a value.</summary>
+    public RecipeName Name { get; init; } = RecipeName.Classic;
 
     // The model.
     public Activation Activation { get; init; } = Activation.Sigmoid;
@@ -48,16 +43,14 @@ public sealed record TrainingOptions
     public int BatchSize { get; init; } = 10;
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Standardise the training images as batches are made (null: pixels stay 0..1). The model
-    /// then learns on standardised images; when training ends, the standardisation is folded into conv1
-    /// (see <see cref="Standardization.FoldInto"/>), so the trained model takes raw 0..1 images like any other.</summary>
-    public Standardization? Standardize { get; init; }
+    /// <summary>Standardise the training images (null: pixels stay 0..1). When training ends it is folded into
+    /// conv1 (<see cref="Standardization.FoldInto"/>), so the trained model takes raw 0..1 images like any other.</summary>
+    public Standardization? InputStandardization { get; init; }
 
-    /// <summary>Train on only the first N training images (null: all). Handy for quick experiments.</summary>
+    /// <summary>Train on only the first N training images (null: all).</summary>
     public int? TrainLimit { get; init; }
 
-    // The loss: cross-entropy.
-    /// <summary>Label smoothing: the target gives the right digit 1 − ε and spreads ε over all ten (0: plain cross-entropy).</summary>
+    /// <summary>Cross-entropy's label smoothing: the right digit's target is 1 − ε, and ε is spread over all ten.</summary>
     public double LabelSmoothing { get; init; }
 
     // The optimiser.
@@ -65,29 +58,28 @@ public sealed record TrainingOptions
     /// <summary>The learning rate (with a schedule: its peak).</summary>
     public double LearningRate { get; init; } = 0.001;
     public double Momentum { get; init; } = 0.9;
-    /// <summary>Nesterov momentum (SGD only): the gradient is taken as if the velocity's step were already made.</summary>
+    /// <summary>SGD only: the gradient is taken as if the velocity's step were already made.</summary>
     public bool Nesterov { get; init; }
-    /// <summary>Weight decay (SGD only): every step also pulls each weight towards 0 by this fraction of it, times the learning rate.</summary>
+    /// <summary>SGD only: every step also pulls each weight towards 0 by this fraction of it, times the learning rate.</summary>
     public double WeightDecay { get; init; }
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
 
     // How long.
     public int Epochs { get; init; } = 5;
-    /// <summary>Train on at most this many images in all, ending inside an epoch if need be (null: <see cref="Epochs"/>
-    /// whole epochs). A schedule spans the images the run will see.</summary>
+    /// <summary>At most this many training images in all, ending inside an epoch if need be (null: whole epochs).</summary>
     public int? ImageBudget { get; init; }
-    /// <summary>Stop early when a test evaluation reaches a target accuracy (null: run the whole budget).</summary>
-    public EarlyStop? StopAt { get; init; }
+    /// <summary>Stop when a test evaluation reaches a target accuracy (null: run the whole budget).</summary>
+    public EarlyStop? EarlyStop { get; init; }
 
-    // How the run goes: randomness, threads, logging.
+    // How the run goes.
     public long Seed { get; init; } = 1;
-    /// <summary>CPU threads for torch; null picks a good number for the batch size (see <see cref="DefaultThreads"/>).</summary>
+    /// <summary>CPU threads for torch (null: <see cref="CpuThreads.For"/> the batch size).</summary>
     public int? Threads { get; init; }
-    /// <summary>Print/log the loss every this many batches (the tutorial: 500).</summary>
+    /// <summary>Log the loss every this many batches.</summary>
     public int LogEvery { get; init; } = 500;
-    /// <summary>Train, and test during the run, with the speedrun's speed tricks (see <see cref="SpeedrunForward"/>): faster,
+    /// <summary>Train and test with the speedrun's rearranged LeNet layers (<see cref="SpeedrunForward"/>): faster,
     /// equal to the model's own forward up to float rounding. Needs a <see cref="LeNet"/>.</summary>
-    public bool FastTrainingForward { get; init; }
+    public bool SpeedrunLayers { get; init; }
 
     /// <summary>The tutorial: sigmoid LeNet, Paddle init, SGD momentum 0.9, lr 0.001, batch 10, 5 epochs.</summary>
     public static TrainingOptions Classic { get; } = new();
@@ -95,48 +87,43 @@ public sealed record TrainingOptions
     /// <summary>ReLU LeNet, default init, Adam lr 0.001, batch 64.</summary>
     public static TrainingOptions Fast { get; } = new()
     {
-        BasedOn = "fast", Activation = Activation.ReLU, Init = InitKind.Default,
+        Name = RecipeName.Fast, Activation = Activation.ReLU, Init = InitKind.Default,
         Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, BatchSize = 64, LogEvery = 100,
     };
 
-    /// <summary>
-    /// 99% as fast as we can: ReLU LeNet, default init, standardised inputs, batch 64, label smoothing 0.1,
-    /// SGD with Nesterov momentum 0.9 and weight decay 5e-4, peak learning rate 0.1 with a warm-up + cosine
-    /// schedule (<see cref="WarmupCosine"/>) over 100,000 images, stopping at 99% test accuracy (see
-    /// <see cref="EarlyStop"/>: a benchmark convention; use <c>StopAt = null</c> to run the whole budget).
-    /// A race: it uses every core (<see cref="CpuThreads.All"/>) and the speed tricks of <see cref="SpeedrunForward"/>.
-    /// </summary>
+    /// <summary>99% as fast as we can (notebook 7): a race, on every core and with <see cref="SpeedrunLayers"/>.</summary>
     public static TrainingOptions Speedrun { get; } = new()
     {
-        BasedOn = "speedrun", Activation = Activation.ReLU, Init = InitKind.Default,
-        BatchSize = 64, Standardize = Standardization.Mnist, LabelSmoothing = 0.1,
+        Name = RecipeName.Speedrun, Activation = Activation.ReLU, Init = InitKind.Default,
+        BatchSize = 64, InputStandardization = Standardization.Mnist, LabelSmoothing = 0.1,
         Optimizer = OptimizerKind.SgdMomentum, LearningRate = 0.1, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4,
-        Schedule = ScheduleKind.WarmupCosine, Epochs = 2, ImageBudget = 100_000, StopAt = EarlyStop.At99Percent,
-        LogEvery = 500, Threads = CpuThreads.All, FastTrainingForward = true,
+        Schedule = ScheduleKind.WarmupCosine, Epochs = 2, ImageBudget = 100_000, EarlyStop = Training.EarlyStop.At99Percent,
+        LogEvery = 500, Threads = CpuThreads.All, SpeedrunLayers = true,
     };
 
-    /// <summary>The recipe called <paramref name="name"/> ("classic", "fast" or "speedrun").</summary>
-    public static TrainingOptions ForRecipe(string name) => name.ToLowerInvariant() switch
+    /// <summary>The named recipe's options.</summary>
+    public static TrainingOptions Named(RecipeName name) => name switch
     {
-        "classic" => Classic,
-        "fast" => Fast,
-        "speedrun" => Speedrun,
-        _ => throw new ArgumentException($"unknown recipe '{name}' (expected classic, fast or speedrun)", nameof(name)),
+        RecipeName.Fast => Fast,
+        RecipeName.Speedrun => Speedrun,
+        _ => Classic,
     };
 
-    /// <summary>The recipe's name: <see cref="BasedOn"/>, and the hyperparameters (every settable property but the seed,
-    /// the threads, the logging and the speed tricks) whose values differ from that recipe's, e.g. "classic (changed: Epochs)".
-    /// Another seed is another draw of the same recipe.</summary>
+    /// <summary>The recipe called <paramref name="name"/> ("classic", "fast" or "speedrun", any case).</summary>
+    public static TrainingOptions ForRecipe(string name) =>
+        Enum.TryParse<RecipeName>(name, ignoreCase: true, out var n) && Enum.IsDefined(n) && !int.TryParse(name, out _)
+            ? Named(n)
+            : throw new ArgumentException($"unknown recipe '{name}' (expected classic, fast or speedrun)", nameof(name));
+
+    /// <summary>The recipe's name, "(modified)" when a hyperparameter differs from it (another seed is another draw of the
+    /// same recipe; threads, logging and the speedrun's layers are how it runs, not what it is).</summary>
     public string Recipe
     {
         get
         {
-            var original = ForRecipe(BasedOn);
-            var changed = typeof(TrainingOptions).GetProperties()
-                .Where(p => p.CanWrite && p.Name is not (nameof(BasedOn) or nameof(Seed) or nameof(Threads) or nameof(LogEvery) or nameof(FastTrainingForward)))
-                .Where(p => !Equals(p.GetValue(this), p.GetValue(original)))
-                .Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-            return changed.Count == 0 ? BasedOn : $"{BasedOn} (changed: {string.Join(", ", changed)})";
+            var named = Named(Name);
+            var same = this with { Seed = named.Seed, Threads = named.Threads, LogEvery = named.LogEvery, SpeedrunLayers = named.SpeedrunLayers };
+            return Name.ToString().ToLowerInvariant() + (same == named ? "" : " (modified)");
         }
     }
 
@@ -146,25 +133,23 @@ public sealed record TrainingOptions
         var optimizer = Optimizer == OptimizerKind.SgdMomentum ? $"SGD {(Nesterov ? "Nesterov " : "")}momentum {Momentum}" : "Adam";
         var decay = WeightDecay > 0 ? $", weight decay {Number(WeightDecay)}" : "";
         var init = Init == InitKind.Paddle ? "Paddle init" : "default init";
-        var inputs = Standardize is { } s ? $", inputs standardised ((x - {Number(s.Mean)}) / {Number(s.Std)})" : "";
+        var inputs = InputStandardization is { } s ? $", inputs standardised ((x - {Number(s.Mean)}) / {Number(s.Std)})" : "";
         var smoothing = LabelSmoothing > 0 ? $", label smoothing {Number(LabelSmoothing)}" : "";
         var limit = TrainLimit is int n ? $", first {n} training images" : "";
         var schedule = Schedule switch
         {
-            ScheduleKind.OneCycle => " (one-cycle peak)",
             ScheduleKind.WarmupCosine => " (peak of a warm-up + cosine schedule)",
             _ => "",
         };
         var length = $"{Epochs} epoch{(Epochs == 1 ? "" : "s")}" + (ImageBudget is int budget ? $" or {budget} images" : "");
-        var stop = StopAt is { } s2 ? $", stops at {s2.TargetAccuracy:P1} test accuracy (checked every {s2.EveryImages} images from {s2.FromImages} on)" : "";
+        var stop = EarlyStop is { } s2 ? $", stops at {s2.TargetAccuracy:P1} test accuracy (checked every {s2.EveryImages} images from {s2.FromImages} on)" : "";
         return $"recipe {Recipe}: {Activation.ToString().ToLowerInvariant()} LeNet, {init}{inputs}, {optimizer}{decay}, lr {LearningRate}{schedule}{smoothing}, " +
                $"batch {BatchSize}, {length}{(Shuffle ? ", shuffled" : "")}, seed {Seed}{limit}{stop}";
     }
 
     static string Number(double x) => x.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>How many images a run over <paramref name="trainImages"/> training images will see:
-    /// <see cref="Epochs"/> passes, or <see cref="ImageBudget"/> if that is fewer.</summary>
+    /// <summary>How many images a run over <paramref name="trainImages"/> training images will see.</summary>
     public long PlannedImages(int trainImages) => Math.Min((long)Epochs * trainImages, ImageBudget ?? long.MaxValue);
 
     /// <summary>A good number of CPU threads for this batch size (see <see cref="CpuThreads"/>).</summary>
@@ -173,15 +158,13 @@ public sealed record TrainingOptions
     /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
     public int ThreadCount => Threads ?? DefaultThreads(BatchSize);
 
-    /// <summary>The largest values <see cref="Validated"/> accepts (the command line's limits too): more epochs than
-    /// anyone waits for, a batch or a subset larger than MNIST's training set, or more threads than any machine has
-    /// cores, can only be a mistake (or a crafted checkpoint).</summary>
+    /// <summary>The largest values <see cref="Validated"/> (and the CLI) accept: anything more is a mistake or a crafted checkpoint.</summary>
     public const int MaxEpochs = 1000, MaxBatchSize = 60000, MaxTrainLimit = 60000, MaxThreads = 1024;
 
     /// <summary>Checks every value, naming the first bad one.</summary>
     public TrainingOptions Validated()
     {
-        if (BasedOn is not ("classic" or "fast" or "speedrun")) throw new ArgumentOutOfRangeException(nameof(BasedOn), BasedOn, "must be classic, fast or speedrun");
+        if (!Enum.IsDefined(Name)) throw new ArgumentOutOfRangeException(nameof(Name), Name, "must be classic, fast or speedrun");
         if (BatchSize is < 1 or > MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"must be 1..{MaxBatchSize}");
         if (Epochs is < 1 or > MaxEpochs) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"must be 1..{MaxEpochs}");
         if (Seed < 0) throw new ArgumentOutOfRangeException(nameof(Seed), Seed, "must be at least 0");
@@ -196,9 +179,9 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(Nesterov ? nameof(Nesterov) : nameof(WeightDecay), "applies to SGD only");
         if (Nesterov && Momentum == 0) throw new ArgumentOutOfRangeException(nameof(Nesterov), "needs a momentum above 0");
         if (ImageBudget is < 1) throw new ArgumentOutOfRangeException(nameof(ImageBudget), ImageBudget, "must be at least 1");
-        if (Standardize is { } st && !(st.Std > 0 && double.IsFinite(st.Std) && double.IsFinite(st.Mean)))
-            throw new ArgumentOutOfRangeException(nameof(Standardize), st, "needs a finite mean and a positive, finite standard deviation");
-        StopAt?.Validated();
+        if (InputStandardization is { } st && !(st.Std > 0 && double.IsFinite(st.Std) && double.IsFinite(st.Mean)))
+            throw new ArgumentOutOfRangeException(nameof(InputStandardization), st, "needs a finite mean and a positive, finite standard deviation");
+        EarlyStop?.Validated();
         return this;
     }
 

@@ -4,14 +4,9 @@ using MnistLeNet.Data;
 namespace MnistLeNet.Training;
 
 /// <summary>
-/// Live progress for a training loop written in a notebook cell (in the spirit of d2l's <c>Animator</c>):
-/// one call per batch and one per epoch keep a status line and two charts up to date while the cell runs,
-/// and <see cref="Finish"/> shows the final curves, so that every notebook client (VS Code, Jupyter,
-/// a saved notebook) has them. <see cref="Batch"/> also lets the notebook's stop button end the loop at
-/// the next batch: the model keeps what it has learned, and the next cell can continue from there.
-/// Made for a <see cref="BatchLoader"/>, it also gives torch the CPU thread count that <see cref="Trainer"/> uses for that
-/// batch size (<see cref="CpuThreads.For"/>) from <see cref="Start"/> to <see cref="Finish"/>, so the notebook's loop needs
-/// no line about threads. Outside a notebook kernel it shows nothing and only records.
+/// Live progress for notebook 4's own loop (like d2l's <c>Animator</c>): a status line and two charts while the cell runs,
+/// the final curves at <see cref="Finish"/> (which every notebook client saves), the stop button at the next
+/// <see cref="Batch"/>, and <see cref="Trainer"/>'s thread count from Start to Finish. Outside a kernel it only records.
 /// </summary>
 public sealed class TrainingProgress(int batchesPerEpoch, int logEvery = 500)
 {

@@ -1,10 +1,7 @@
 namespace MnistLeNet.Training;
 
-/// <summary>
-/// Training was asked to stop (a cancellation token, Ctrl-C, a notebook's stop button) and stopped
-/// between two batches. The model keeps what it learned so far; when the trainer has a
-/// <see cref="Trainer.CheckpointPath"/>, a checkpoint to resume from was saved there.
-/// </summary>
+/// <summary>Training was asked to stop (a token, Ctrl-C, the stop button) and stopped between two batches, with a
+/// checkpoint at <see cref="Trainer.CheckpointPath"/> if it has one.</summary>
 public sealed class TrainingStoppedException(int epoch, int batch, int batchCount, string? checkpointPath, CancellationToken token)
     : OperationCanceledException(
         $"training stopped at epoch {epoch}, after batch {batch} of {batchCount}" + (checkpointPath is null ? "" : $"; checkpoint saved to {checkpointPath}"),

@@ -1,19 +1,13 @@
 namespace MnistLeNet.Training;
 
-/// <summary>
-/// The speedrun's learning-rate schedule, over a budget of training images: a linear warm-up from
-/// 0.04 × peak to the peak over the first 20% of the budget (large steps from random weights would
-/// throw the network about), then down to 0 along half a cosine (small steps at the end settle the weights).
-/// </summary>
+/// <summary>The speedrun's schedule over a budget of images: a linear warm-up (large steps from random weights throw the
+/// network about), then half a cosine down to 0 (small steps at the end settle the weights).</summary>
 public static class WarmupCosine
 {
-    /// <summary>The share of the budget spent warming up.</summary>
-    public const double WarmupFraction = 0.2;
+    /// <summary>The share of the budget spent warming up, and the first rate as a fraction of the peak.</summary>
+    public const double WarmupFraction = 0.2, StartFactor = 0.04;
 
-    /// <summary>The first learning rate, as a fraction of the peak.</summary>
-    public const double StartFactor = 0.04;
-
-    /// <summary>The learning rate for the step that comes after <paramref name="imagesDone"/> of <paramref name="budget"/> images.</summary>
+    /// <summary>The learning rate for the step after <paramref name="imagesDone"/> of <paramref name="budget"/> images.</summary>
     public static double At(double peak, long imagesDone, long budget)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);

@@ -214,7 +214,7 @@ public class NotebookTests(ExecutedNotebooks notebooks) : IClassFixture<Executed
         Assert.True(notebook.Success);
 
         // The speedrun as the tests shorten it, as the notebook runs it: the plain model, the thread count for batches of 64.
-        var options = TrainingOptions.Speedrun with { ImageBudget = 10_000, SpeedrunLayers = false, Threads = TrainingOptions.DefaultThreads(64) };
+        var options = TrainingOptions.Speedrun with { ImageBudget = 10_000, SpeedrunLayers = false, Threads = CpuThreads.For(64) };
         using var model = options.CreateModel();
         var history = new Trainer(model, options, torch.CPU).Fit(Mnist.Train, Mnist.Test);
         Assert.Equal(157 * 64, history.TrainImages); // the budget of 10,000 ends inside the 157th batch

@@ -123,8 +123,8 @@ public class TrainingTests
     [Fact]
     public void Thread_default_is_one_for_small_batches_and_leaves_a_core_free_for_large()
     {
-        Assert.Equal(1, TrainingOptions.DefaultThreads(10));
-        Assert.InRange(TrainingOptions.DefaultThreads(64), 1, 4);
-        if (Environment.ProcessorCount > 1) Assert.True(TrainingOptions.DefaultThreads(64) < Environment.ProcessorCount);
+        Assert.Equal(1, CpuThreads.For(10));
+        Assert.InRange(CpuThreads.For(64), 1, 4);
+        if (Environment.ProcessorCount > 1) Assert.True(CpuThreads.For(64) < Environment.ProcessorCount);
     }
 }

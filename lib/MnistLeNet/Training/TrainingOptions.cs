@@ -136,11 +136,7 @@ public sealed record TrainingOptions
         var inputs = InputStandardization is { } s ? $", inputs standardised ((x - {Number(s.Mean)}) / {Number(s.Std)})" : "";
         var smoothing = LabelSmoothing > 0 ? $", label smoothing {Number(LabelSmoothing)}" : "";
         var limit = TrainLimit is int n ? $", first {n} training images" : "";
-        var schedule = Schedule switch
-        {
-            ScheduleKind.WarmupCosine => " (peak of a warm-up + cosine schedule)",
-            _ => "",
-        };
+        var schedule = Schedule == ScheduleKind.WarmupCosine ? " (peak of a warm-up + cosine schedule)" : "";
         var length = $"{Epochs} epoch{(Epochs == 1 ? "" : "s")}" + (ImageBudget is int budget ? $" or {budget} images" : "");
         var stop = EarlyStop is { } s2 ? $", stops at {s2.TargetAccuracy:P1} test accuracy (checked every {s2.EveryImages} images from {s2.FromImages} on)" : "";
         return $"recipe {Recipe}: {Activation.ToString().ToLowerInvariant()} LeNet, {init}{inputs}, {optimizer}{decay}, lr {LearningRate}{schedule}{smoothing}, " +
@@ -152,11 +148,8 @@ public sealed record TrainingOptions
     /// <summary>How many images a run over <paramref name="trainImages"/> training images will see.</summary>
     public long PlannedImages(int trainImages) => Math.Min((long)Epochs * trainImages, ImageBudget ?? long.MaxValue);
 
-    /// <summary>A good number of CPU threads for this batch size (see <see cref="CpuThreads"/>).</summary>
-    public static int DefaultThreads(int batchSize) => CpuThreads.For(batchSize);
-
     /// <summary>The threads training will use: <see cref="Threads"/>, or the default for the batch size.</summary>
-    public int ThreadCount => Threads ?? DefaultThreads(BatchSize);
+    public int ThreadCount => Threads ?? CpuThreads.For(BatchSize);
 
     /// <summary>The largest values <see cref="Validated"/> (and the CLI) accept: anything more is a mistake or a crafted checkpoint.</summary>
     public const int MaxEpochs = 1000, MaxBatchSize = 60000, MaxTrainLimit = 60000, MaxThreads = 1024;
